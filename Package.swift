@@ -1,0 +1,103 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings shared by every target we own: Swift 6 language mode comes from the tools version;
+/// these upcoming features keep existentials explicit and imports honest.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "dltaf",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "dltaf", targets: ["dltaf"]),
+        .library(name: "DltafPluginKit", targets: ["DltafPluginKit"]),
+        // Sample plugins, named by the flat PATH convention `dltaf-plugin-<spec with . as ->`.
+        .executable(name: "dltaf-plugin-samples-swift-hello_runner", targets: ["SampleHelloRunner"]),
+        .executable(name: "dltaf-plugin-samples-swift-noop_runner", targets: ["SampleNoopRunner"]),
+        // Benchmark drivers (see `make bench`).
+        .executable(name: "dltaf-bench", targets: ["DltafBench"]),
+        .executable(name: "dltaf-plugin-bench-flood", targets: ["BenchFloodPlugin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "DltafYAML", dependencies: ["CLibYAML"], swiftSettings: strictSettings),
+        .target(name: "DltafJSON", swiftSettings: strictSettings),
+        .target(name: "DltafProtocol", dependencies: ["DltafJSON"], swiftSettings: strictSettings),
+        .target(
+            name: "DltafManifest",
+            dependencies: ["DltafYAML", "DltafJSON"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DltafPluginHost",
+            dependencies: ["DltafJSON", "DltafProtocol"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DltafRun",
+            dependencies: ["DltafJSON", "DltafProtocol", "DltafManifest", "DltafPluginHost", "DltafYAML"],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "DltafPluginKit", dependencies: ["DltafJSON", "DltafProtocol"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "dltaf",
+            dependencies: [
+                "DltafRun", "DltafManifest", "DltafPluginHost", "DltafJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "SampleHelloRunner",
+            dependencies: ["DltafPluginKit"],
+            path: "samples/swift/HelloRunner",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "SampleNoopRunner",
+            dependencies: ["DltafPluginKit"],
+            path: "samples/swift/NoopRunner",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "DltafBench",
+            dependencies: ["DltafPluginHost", "DltafJSON", "DltafProtocol"],
+            path: "Benchmarks/DltafBench",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "BenchFloodPlugin",
+            dependencies: ["DltafJSON", "DltafProtocol"],
+            path: "Benchmarks/BenchFloodPlugin",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "DltafYAMLTests", dependencies: ["DltafYAML"], swiftSettings: strictSettings),
+        .testTarget(name: "DltafJSONTests", dependencies: ["DltafJSON"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "DltafManifestTests",
+            dependencies: ["DltafManifest", "DltafJSON", "DltafYAML"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DltafPluginHostTests",
+            dependencies: ["DltafPluginHost", "DltafProtocol", "DltafJSON"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DltafCLITests",
+            dependencies: ["DltafJSON"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,85 @@
+import DltafJSON
+import Foundation
+
+/// Resolves `${ENV:NAME|default}` placeholders and `TODAY_STR`, as the Python dltaf does.
+///
+/// A placeholder must be the whole string value. An unset or empty variable takes the default (which may be
+/// empty); with no default it becomes an empty string and a warning is recorded.
+enum Templating {
+    static func apply(to manifest: inout Manifest, environment: [String: String], today: Date) {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy/MM/dd"
+        let todayText = formatter.string(from: today)
+        var context = Context(environment: environment, today: todayText, manifest: manifest)
+        manifest.value = context.resolve(manifest.value, at: .root)
+        manifest.warnings += context.warnings
+        manifest.environmentReferences = context.references
+    }
+
+    private struct Context {
+        let environment: [String: String]
+        let today: String
+        let manifest: Manifest
+        var warnings: [ManifestDiagnostic] = []
+        var references: [String] = []
+
+        mutating func resolve(_ value: JSONValue, at path: ManifestPath) -> JSONValue {
+            switch value {
+            case .string(let text): return .string(resolve(text, at: path))
+            case .array(let items):
+                return .array(items.enumerated().map { resolve($1, at: path.appending(index: $0)) })
+            case .object(let object):
+                var result = JSONObject()
+                for (key, member) in object {
+                    result.appendUnchecked(key: key, value: resolve(member, at: path.appending(key)))
+                }
+                return .object(result)
+            default: return value
+            }
+        }
+
+        mutating func resolve(_ text: String, at path: ManifestPath) -> String {
+            if let placeholder = Placeholder(text) {
+                if !references.contains(placeholder.name) { references.append(placeholder.name) }
+                if let value = environment[placeholder.name], !value.isEmpty { return value }
+                if let fallback = placeholder.fallback { return fallback }
+                warnings.append(
+                    manifest.diagnostic(
+                        "manifest.env_unset",
+                        "environment variable \(placeholder.name) is not set and ${ENV:\(placeholder.name)} has no "
+                            + "default; using an empty string (write ${ENV:\(placeholder.name)|default})",
+                        at: path, severity: .warning))
+                return ""
+            }
+            return text.contains("TODAY_STR") ? text.replacingOccurrences(of: "TODAY_STR", with: today) : text
+        }
+    }
+}
+
+/// A whole-value `${ENV:NAME}` or `${ENV:NAME|default}` placeholder.
+public struct Placeholder: Sendable, Equatable {
+    /// The variable name.
+    public var name: String
+    /// The default after `|`, if written.
+    public var fallback: String?
+
+    /// Parses `text` if the whole of it is a placeholder.
+    public init?(_ text: String) {
+        guard text.hasPrefix("${ENV:"), text.hasSuffix("}") else { return nil }
+        let inner = text.dropFirst(6).dropLast()
+        let name: Substring
+        if let bar = inner.firstIndex(of: "|") {
+            name = inner[..<bar]
+            fallback = String(inner[inner.index(after: bar)...])
+        } else {
+            name = inner
+            fallback = nil
+        }
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic),
+            name.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) })
+        else { return nil }
+        self.name = String(name)
+    }
+}

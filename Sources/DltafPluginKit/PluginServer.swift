@@ -1,0 +1,162 @@
+import DltafJSON
+import DltafProtocol
+import Synchronization
+
+/// The request loop behind `Plugin.serve()`: handshake, dispatch, cancellation, heartbeats.
+final class PluginServer: Sendable {
+    private let plugin: Plugin
+    private let output: OutputChannel
+    private let inFlight = Mutex<[Int: Task<Void, Never>]>([:])
+    private let initialized = Mutex(false)
+
+    init(plugin: Plugin, output: OutputChannel) {
+        self.plugin = plugin
+        self.output = output
+    }
+
+    /// Serves until the line sequence ends (stdin closed), then cancels whatever still runs.
+    func run(lines: AsyncStream<StdinLines.Item>) async {
+        let heartbeat = Task { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: plugin.heartbeatInterval)
+                for id in inFlight.withLock({ Array($0.keys) }) {
+                    output.send(.notification(method: ProtocolMethod.heartbeat, params: ["request_id": .int(id)]))
+                }
+            }
+        }
+        for await item in lines {
+            handle(item)
+        }
+        heartbeat.cancel()
+        for task in inFlight.withLock({ Array($0.values) }) { task.cancel() }
+    }
+
+    private func handle(_ item: StdinLines.Item) {
+        let message: RPCMessage
+        switch item {
+        case .oversized:
+            reply(nil, error: RPCError(code: RPCErrorCode.parseError, message: "line too long"))
+            return
+        case .line(let bytes):
+            do {
+                message = try RPCMessage.decode(bytes)
+            } catch {
+                reply(nil, error: RPCError(code: RPCErrorCode.parseError, message: error.reason))
+                return
+            }
+        }
+        switch message {
+        case .request(let id, let method, let params):
+            handleRequest(id: id, method: method, params: params)
+        case .notification(let method, let params):
+            if method == ProtocolMethod.cancel, let id = params["id"]?.intValue {
+                inFlight.withLock { $0[id] }?.cancel()
+            }
+        case .response, .errorResponse:
+            break  // protocol v1 has no host answers to plugin requests
+        }
+    }
+
+    private func handleRequest(id: Int, method: String, params: JSONValue) {
+        if method == ProtocolMethod.initialize {
+            initialize(id: id, params: params)
+            return
+        }
+        guard initialized.withLock({ $0 }) else {
+            reply(id, error: RPCError(code: RPCErrorCode.notInitialized, message: "initialize must come first"))
+            return
+        }
+        if method == ProtocolMethod.shutdown {
+            output.send(.response(id: id, result: .object(JSONObject())))
+            return
+        }
+        let call = PluginCall(id: id, method: method, params: params, output: output)
+        let task = Task { [self] in
+            let result: Result<JSONValue, RPCError>
+            do {
+                result = .success(try await dispatch(call))
+            } catch let error as RPCError {
+                result = .failure(error)
+            } catch let error as PluginError {
+                var data: JSONObject = ["category": .string(error.category), "retryable": .bool(error.retryable)]
+                if let code = error.code { data["code"] = .string(code) }
+                result = .failure(RPCError(code: RPCErrorCode.handlerFailed, message: error.message, data: .object(data)))
+            } catch is CancellationError {
+                result = .failure(RPCError(code: RPCErrorCode.requestCancelled, message: "cancelled"))
+            } catch {
+                result = .failure(
+                    RPCError(
+                        code: RPCErrorCode.handlerFailed, message: "\(error)",
+                        data: ["category": "UNKNOWN", "retryable": false]))
+            }
+            inFlight.withLock { _ = $0.removeValue(forKey: id) }
+            switch result {
+            case .success(let value): output.send(.response(id: id, result: value))
+            case .failure(let error): reply(id, error: error)
+            }
+        }
+        inFlight.withLock { $0[id] = task }
+    }
+
+    private func initialize(id: Int, params: JSONValue) {
+        let offered: InitializeParams
+        do {
+            offered = try InitializeParams(json: params)
+        } catch {
+            reply(id, error: RPCError(code: RPCErrorCode.invalidParams, message: error.reason))
+            return
+        }
+        guard let version = offered.protocolVersions.filter(DltafProtocol.supportedVersions.contains).max() else {
+            reply(
+                id,
+                error: RPCError(
+                    code: RPCErrorCode.unsupportedProtocolVersion,
+                    message: "unsupported protocol version; this plugin speaks "
+                        + DltafProtocol.supportedVersions.map(String.init).joined(separator: ", "),
+                    data: ["supported": .array(DltafProtocol.supportedVersions.map { .int($0) })]))
+            return
+        }
+        initialized.withLock { $0 = true }
+        let result = InitializeResult(protocolVersion: version, plugin: plugin.identity, provides: plugin.provides)
+        output.send(.response(id: id, result: result.json))
+    }
+
+    private func dispatch(_ call: PluginCall) async throws -> JSONValue {
+        switch call.method {
+        case ProtocolMethod.runnerValidate:
+            let runner = try lookup(plugin.runners, call.params["kind"], what: "runner kind")
+            let diagnostics = try await runner.validate?(call) ?? []
+            return ["diagnostics": .array(diagnostics.map(\.json))]
+        case ProtocolMethod.runnerRun:
+            let runner = try lookup(plugin.runners, call.params["kind"], what: "runner kind")
+            return try await runner.run(call).json
+        case ProtocolMethod.checkApplies:
+            let check = try lookup(plugin.checks, call.params["check"], what: "check")
+            return ["applies": .bool(try await check.applies?(call) ?? true)]
+        case ProtocolMethod.checkRun:
+            let check = try lookup(plugin.checks, call.params["check"], what: "check")
+            return try await check.run(call).json
+        default:
+            if call.method.hasPrefix("hook/"), let event = HookEvent(rawValue: String(call.method.dropFirst(5))) {
+                let hook = try lookup(plugin.hooks, call.params["hook"], what: "hook")
+                guard hook.info.events.contains(event) else { return HookOutcome(ok: true).json }
+                return try await hook.handle(event, call).json
+            }
+            throw RPCError(code: RPCErrorCode.methodNotFound, message: "method not found: \(call.method)")
+        }
+    }
+
+    private func lookup<Entry>(_ table: [String: Entry], _ name: JSONValue?, what: String) throws -> Entry {
+        guard let key = name?.stringValue else {
+            throw RPCError(code: RPCErrorCode.invalidParams, message: "missing \(what)")
+        }
+        guard let entry = table[key] else {
+            throw RPCError(code: RPCErrorCode.invalidParams, message: "unknown \(what) \"\(key)\"")
+        }
+        return entry
+    }
+
+    private func reply(_ id: Int?, error: RPCError) {
+        output.send(.errorResponse(id: id, error: error))
+    }
+}

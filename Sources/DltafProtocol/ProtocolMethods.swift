@@ -1,0 +1,52 @@
+/// The protocol versions and method names of protocol v1 (PROTOCOL.md).
+public enum DltafProtocol {
+    /// The newest protocol version this build speaks.
+    public static let currentVersion = 1
+    /// Every protocol version this build speaks, newest first.
+    public static let supportedVersions = [1]
+    /// The default longest line, 16 MiB.
+    public static let defaultMaxLineBytes = 16 << 20
+}
+
+/// Method names of requests and notifications.
+public enum ProtocolMethod {
+    /// The handshake request.
+    public static let initialize = "initialize"
+    /// The request that ends a session.
+    public static let shutdown = "shutdown"
+    /// Runner: check a manifest.
+    public static let runnerValidate = "runner/validate"
+    /// Runner: load data.
+    public static let runnerRun = "runner/run"
+    /// Check: decide whether it applies to a manifest.
+    public static let checkApplies = "check/applies"
+    /// Check: probe.
+    public static let checkRun = "check/run"
+    /// Notification: a log record.
+    public static let log = "log"
+    /// Notification: progress of the current call.
+    public static let progress = "progress"
+    /// Notification: a checkpoint.
+    public static let state = "state"
+    /// Notification: the plugin is alive.
+    public static let heartbeat = "heartbeat"
+    /// Notification from the host: stop working on a request.
+    public static let cancel = "cancel"
+
+    /// The request method of a hook event.
+    public static func hook(_ event: HookEvent) -> String { "hook/\(event.rawValue)" }
+}
+
+/// The three events a hook can handle.
+public enum HookEvent: String, Sendable, CaseIterable, Comparable {
+    /// Before the runner runs; a hook can veto the run here.
+    case preRun = "pre_run"
+    /// After a successful run.
+    case postRun = "post_run"
+    /// After a failed run.
+    case onError = "on_error"
+
+    public static func < (lhs: HookEvent, rhs: HookEvent) -> Bool {
+        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+    }
+}

@@ -1,0 +1,54 @@
+"""Routes a call method to the registered handler and shapes its result (PROTOCOL.md §3.2)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import _results
+from .call import Call
+from .errors import INVALID_PARAMS, RpcError
+from .plugin import Plugin, Registration
+
+CALL_METHODS = frozenset(
+    {"runner/validate", "runner/run", "hook/pre_run", "hook/post_run", "hook/on_error", "check/applies", "check/run"}
+)
+"""The methods served by handlers (``initialize`` and ``shutdown`` are answered by the server itself)."""
+
+Compute = Callable[[Call], Any]
+
+
+def _lookup(params: dict[str, Any], field: str, table: dict[str, Registration], what: str) -> Registration:
+    name = params.get(field)
+    if not isinstance(name, str):
+        raise RpcError(INVALID_PARAMS, f"invalid params: {field!r} must be a string")
+    if name not in table:
+        known = ", ".join(sorted(table)) or "none"
+        raise RpcError(INVALID_PARAMS, f"invalid params: unknown {what} {name!r} (this plugin has: {known})")
+    return table[name]
+
+
+def prepare(plugin: Plugin, method: str, params: dict[str, Any]) -> Compute:
+    """Returns the function that computes the result of ``method``; raises ``RpcError(-32602)`` when the params
+    do not name a registered runner kind, hook or check.
+    """
+    family, _, action = method.partition("/")
+    if family == "runner":
+        runner = _lookup(params, "kind", plugin.runners, "runner kind")
+        if action == "run":
+            return lambda call: _results.run_outcome(runner.handler(call))
+        validator = plugin.validators.get(runner.name)
+        if validator is None:
+            return lambda call: _results.diagnostics([])
+        return lambda call: _results.diagnostics(validator.handler(call))
+    if family == "hook":
+        hook = _lookup(params, "hook", plugin.hooks, "hook")
+        if action not in hook.events:
+            raise RpcError(INVALID_PARAMS, f"invalid params: hook {hook.name!r} does not handle {action!r}")
+        return lambda call: _results.hook_outcome(hook.handler(call))
+    check = _lookup(params, "check", plugin.checks, "check")
+    if action == "run":
+        return lambda call: _results.check_outcome(check.handler(call))
+    applies = plugin.applies_handlers.get(check.name)
+    if applies is None:
+        return lambda call: {"applies": True}
+    return lambda call: _results.applies_outcome(applies.handler(call))
