@@ -246,10 +246,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parser.parse_args(argv)
     failures = 0
     for path in args.vectors:
+        extra_env: dict[str, str] = {}
         try:
             spec = args.plugin or load_vector(path)[0] or "vectors.plugin"
             if args.plugin_cmd:
-                command, extra_env = shlex.split(args.plugin_cmd), {}
+                command = shlex.split(args.plugin_cmd)
             elif args.plugins_root:
                 command, extra_env = resolve(spec, args.plugins_root)
             else:

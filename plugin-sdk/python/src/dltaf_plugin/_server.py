@@ -28,8 +28,6 @@ from .errors import (
 from .plugin import Plugin
 
 SUPPORTED_VERSIONS = (1,)
-EOF_GRACE_SECONDS = 5.0
-"""When stdin closes, how long running handlers (told to cancel) get to finish before the session ends."""
 
 
 class _Pending:
@@ -61,13 +59,20 @@ class Server:
     # -- the read loop -------------------------------------------------------------------------------------
 
     def run(self) -> int:
-        """Reads and handles lines until end of file, then lets running handlers finish; returns 0."""
+        """Reads and handles lines until end of file; returns 0.
+
+        At end of file, running handlers are cancelled and get ``plugin.cancel_grace_seconds`` to finish.
+        """
         for line in iter(self._reader.readline, b""):
             self.handle_line(line)
         self.cancel_all("stdin closed")
-        deadline = time.monotonic() + EOF_GRACE_SECONDS
+        deadline = time.monotonic() + self.plugin.cancel_grace_seconds
         for worker in list(self._workers):
             worker.join(max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            unanswered = list(self._pending.values())
+        for pending in unanswered:  # every request gets its answer before the session ends
+            self._finish(pending, error=RpcError(REQUEST_CANCELLED, "request cancelled: stdin closed"))
         return 0
 
     def busy(self) -> bool:

@@ -50,7 +50,8 @@ class Plugin:
         heartbeat_seconds: interval of the ``heartbeat`` notifications sent while a handler runs
             (``0`` or ``None`` disables them).
         cancel_grace_seconds: after a ``cancel``, how long the handler has to stop before the SDK answers
-            ``-32800`` on its behalf (the handler's later result is then dropped).
+            ``-32800`` on its behalf (the handler's later result is then dropped). When stdin closes, running
+            handlers are cancelled and the process exits after at most this long.
         log_level: the root logger's level while serving (records at this level and above become
             ``log`` notifications).
     """

@@ -17,7 +17,7 @@ import json
 import os
 import threading
 import time
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional, TypeVar, Union
 
 from . import logging_bridge
 from ._dispatch import CALL_METHODS
@@ -27,6 +27,7 @@ from .errors import RpcError
 from .plugin import Plugin
 
 DEFAULT_RUN_ID = "00000000-0000-4000-8000-000000000000"
+T = TypeVar("T")
 
 
 def default_context(**overrides: Any) -> dict[str, Any]:
@@ -112,7 +113,7 @@ class InMemoryHost:
                     self.notifications.append(message)
                 self._cond.notify_all()
 
-    def _wait(self, ready: Callable[[], Any], timeout: Optional[float], what: str) -> Any:
+    def _wait(self, ready: Callable[[], Optional[T]], timeout: Optional[float], what: str) -> T:
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         with self._cond:
             while True:
@@ -142,8 +143,9 @@ class InMemoryHost:
         self._to_plugin.flush()
 
     def request(self, method: str, params: Optional[dict[str, Any]] = None) -> int:
-        """Sends a request without waiting and returns its id. Call methods get default ``manifest``,
-        ``context``, ``config`` and ``env`` members when absent.
+        """Sends a request without waiting and returns its id. Call methods get the members the host always
+        sends when absent: ``manifest`` ({}), ``context`` (:func:`default_context`), ``config`` ({}), ``env``
+        ({}) and ``timeout_seconds`` (30).
         """
         params = dict(params or {})
         if method in CALL_METHODS:
@@ -153,6 +155,8 @@ class InMemoryHost:
                 params.setdefault("config", {})
             if method == "runner/run":
                 params.setdefault("env", {})
+            if method == "check/run":
+                params.setdefault("timeout_seconds", 30)
         self._next_id += 1
         self.send({"jsonrpc": "2.0", "id": self._next_id, "method": method, "params": params})
         return self._next_id
@@ -160,8 +164,12 @@ class InMemoryHost:
     def response(self, request_id: Any, timeout: Optional[float] = None) -> dict[str, Any]:
         """Waits for the response to ``request_id`` (None for errors about unreadable lines)."""
         key = _key(request_id)
-        queue = self._responses
-        return self._wait(lambda: queue[key].pop(0) if queue.get(key) else None, timeout, f"response {key}")
+
+        def pop() -> Optional[dict[str, Any]]:
+            waiting = self._responses.get(key)
+            return waiting.pop(0) if waiting else None
+
+        return self._wait(pop, timeout, f"response {key}")
 
     def call(self, method: str, params: Optional[dict[str, Any]] = None, *, timeout: Optional[float] = None) -> Any:
         """Sends a request and returns its result; raises :class:`RpcError` if the plugin answers an error."""

@@ -1,0 +1,55 @@
+# dltaf — the two commands a fresh machine needs are `make run` and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+PYTHON ?= python3
+CONFIG ?= debug
+BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
+PREFIX ?= /usr/local
+SWIFT_FORMAT_PATHS = Sources Tests Package.swift samples/swift Benchmarks
+
+.PHONY: help setup build run test test-swift test-sdk lint format bench install fuzz clean
+
+help:
+	@echo "make run      build, then run samples/manifests/hello.yaml end to end"
+	@echo "make test     build and run every test: Swift, the Python SDK, the sample plugins, format lint"
+	@echo "make bench    run the benchmarks; results in bench/results/, summary in docs/performance.md"
+	@echo "make install  install dltaf into $(PREFIX)/bin"
+
+## setup: check (or, as root, install) what the build and tests need.
+setup:
+	@./scripts/setup.sh
+
+build: setup
+	$(SWIFT) build -c $(CONFIG)
+
+## run: the sample pipeline — a Swift runner (installed-binary delivery), a Python hook (descriptor folder)
+## and a bash check (executable file), all found through DLTAF_PLUGIN_PATH and PATH.
+run: build
+	cd samples/manifests && PATH="$(BIN_DIR):$$PATH" DLTAF_PLUGIN_PATH=../plugins \
+		"$(BIN_DIR)/dltaf" exec hello.yaml
+
+test: setup test-swift test-sdk lint
+
+test-swift:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --disable-xctest
+
+test-sdk:
+	cd plugin-sdk/python && $(PYTHON) -m pytest -q -p no:cacheprovider
+
+lint:
+	$(SWIFT) format lint --strict -r $(SWIFT_FORMAT_PATHS)
+
+format:
+	$(SWIFT) format format -i -r $(SWIFT_FORMAT_PATHS)
+
+bench: setup
+	./scripts/bench.sh
+
+install: setup
+	$(SWIFT) build -c release
+	install -d "$(PREFIX)/bin"
+	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/dltaf" "$(PREFIX)/bin/dltaf"
+
+clean:
+	rm -rf .build

@@ -1,0 +1,57 @@
+public import DltafProtocol
+import Foundation
+import Synchronization
+
+/// Writes live log lines to stderr, one whole line at a time, from any thread.
+///
+/// Format: `12:04:05.120 INFO  [samples.python.audit_hook] message`. Every line passes through the
+/// redactor first, so a secret never reaches the terminal.
+public final class Console: Sendable {
+    /// The lowest level printed.
+    public let minimumLevel: LogLevel
+    private let lock = Mutex(())
+    private let sink: @Sendable (String) -> Void
+
+    /// Creates a console writing to stderr.
+    public init(minimumLevel: LogLevel = .info) {
+        self.minimumLevel = minimumLevel
+        self.sink = { line in
+            var bytes = Array(line.utf8)
+            bytes.append(0x0A)
+            bytes.withUnsafeBufferPointer { buffer in
+                var offset = 0
+                while offset < buffer.count, let base = buffer.baseAddress {
+                    let written = write(2, base + offset, buffer.count - offset)
+                    if written <= 0 { return }
+                    offset += written
+                }
+            }
+        }
+    }
+
+    /// Creates a console writing to a custom sink (tests).
+    public init(minimumLevel: LogLevel, sink: @escaping @Sendable (String) -> Void) {
+        self.minimumLevel = minimumLevel
+        self.sink = sink
+    }
+
+    /// Prints one log line if `level` is at or above the minimum.
+    public func log(_ level: LogLevel, source: String, _ message: String) {
+        guard level >= minimumLevel else { return }
+        let label = level.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)
+        let line = "\(Self.timestamp()) \(label)[\(source)] \(message)"
+        lock.withLock { _ in sink(line) }
+    }
+
+    private static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        let milliseconds = now.tv_nsec / 1_000_000
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let millis = milliseconds < 10 ? "00\(milliseconds)" : milliseconds < 100 ? "0\(milliseconds)" : "\(milliseconds)"
+        return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(millis)"
+    }
+}

@@ -1,0 +1,73 @@
+import DltafJSON
+import DltafManifest
+import DltafPluginHost
+import DltafProtocol
+
+/// Calls the selected hooks for one event, in order (`pre_run`) or in reverse (`post_run`, `on_error`).
+struct HookPipeline: Sendable {
+    let prepared: PreparedRun
+    let context: JSONValue
+    let timeout: Duration
+    let console: Console
+
+    /// What one hook call did.
+    struct Call: Sendable {
+        var hook: String
+        var event: HookEvent
+        var outcome: HookOutcome
+        var failure: PluginFailure?
+        var milliseconds: Double
+
+        var json: JSONValue {
+            var object: JSONObject = [
+                "hook": .string(hook), "event": .string(event.rawValue), "ok": .bool(outcome.ok),
+                "duration_ms": .double(milliseconds.rounded3),
+            ]
+            if let message = outcome.message { object["message"] = .string(message) }
+            return .object(object)
+        }
+    }
+
+    /// Runs `pre_run` on each hook in order and stops at the first veto (an `ok: false` answer or a failure).
+    ///
+    /// - Returns: every call made, and how many hooks were reached (for `on_error`).
+    func preRun() async -> (calls: [Call], reached: Int, veto: Call?) {
+        var calls: [Call] = []
+        for (index, name) in prepared.selectedHooks.enumerated() {
+            guard let call = await invoke(name, .preRun, extra: [:]) else { continue }
+            calls.append(call)
+            if !call.outcome.ok { return (calls, index + 1, call) }
+        }
+        return (calls, prepared.selectedHooks.count, nil)
+    }
+
+    /// Runs `post_run` or `on_error` on the first `reached` hooks, in reverse order; failures become warnings.
+    func after(_ event: HookEvent, reached: Int, extra: JSONObject) async -> [Call] {
+        var calls: [Call] = []
+        for name in prepared.selectedHooks.prefix(reached).reversed() {
+            guard let call = await invoke(name, event, extra: extra) else { continue }
+            calls.append(call)
+        }
+        return calls
+    }
+
+    private func invoke(_ name: String, _ event: HookEvent, extra: JSONObject) async -> Call? {
+        guard let entry = prepared.catalog.hooks[name], entry.events.contains(event) else { return nil }
+        var params: JSONObject = [
+            "hook": .string(name), "manifest": prepared.manifest.value, "context": context,
+            "config": prepared.config(section: "hooks", name: name),
+        ]
+        for (key, value) in extra { params[key] = value }
+        let started = ContinuousClock.now
+        do throws(PluginFailure) {
+            let answer = try await entry.provider.call(ProtocolMethod.hook(event), params: .object(params), timeout: timeout)
+            let outcome = HookOutcome(json: answer)
+            return Call(hook: name, event: event, outcome: outcome, failure: nil, milliseconds: started.duration(to: .now).milliseconds)
+        } catch {
+            console.log(.warning, source: name, "hook \(event.rawValue) failed: \(error.description)")
+            return Call(
+                hook: name, event: event, outcome: HookOutcome(ok: false, message: error.summary), failure: error,
+                milliseconds: started.duration(to: .now).milliseconds)
+        }
+    }
+}

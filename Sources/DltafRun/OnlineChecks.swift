@@ -1,0 +1,93 @@
+import DltafJSON
+import DltafManifest
+import DltafPluginHost
+import DltafProtocol
+
+/// Selects and runs the online (infra) checks of a run, concurrently, each within its timeout.
+enum OnlineChecks {
+    /// Which checks apply, asked of every provider concurrently.
+    static func applicability(_ prepared: PreparedRun, context: JSONValue, timeout: Duration) async -> [String: JSONValue] {
+        let names = prepared.catalog.order.checks
+        return await withTaskGroup(of: (String, JSONValue).self) { group in
+            for name in names {
+                guard let entry = prepared.catalog.checks[name] else { continue }
+                let params = params(prepared, name: name, context: context)
+                group.addTask {
+                    do throws(PluginFailure) {
+                        let answer = try await entry.provider.call(ProtocolMethod.checkApplies, params: params, timeout: timeout)
+                        return (name, ["applies": .bool(answer["applies"]?.boolValue ?? false), "reason": answer["reason"] ?? .null])
+                    } catch {
+                        return (name, ["applies": false, "error": .string(error.summary)])
+                    }
+                }
+            }
+            var result: [String: JSONValue] = [:]
+            for await (name, answer) in group { result[name] = answer }
+            return result
+        }
+    }
+
+    /// The selected check names: `only`, or the applicable ones adjusted by `enable`/`disable`.
+    static func select(_ prepared: PreparedRun, applicability: [String: JSONValue]) -> [String] {
+        let applicable = prepared.catalog.order.checks.filter { applicability[$0]?["applies"]?.boolValue == true }
+        return prepared.checkSelection.apply(defaults: applicable, available: Set(prepared.catalog.checks.keys)).selected
+    }
+
+    /// Runs the selected checks and returns the report (`ok`, `errors`, `warnings`, `results`).
+    static func run(
+        _ prepared: PreparedRun, selected: [String], context: JSONValue, timeout: Duration
+    ) async -> (ok: Bool, report: JSONValue) {
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let outcomes = await withTaskGroup(of: (String, CheckOutcome, Double, String).self) { group in
+            for name in selected {
+                guard let entry = prepared.catalog.checks[name] else { continue }
+                var params = params(prepared, name: name, context: context)
+                if case .object(var object) = params {
+                    object["timeout_seconds"] = .double(seconds)
+                    params = .object(object)
+                }
+                let request = params
+                group.addTask {
+                    let started = ContinuousClock.now
+                    let outcome: CheckOutcome
+                    do throws(PluginFailure) {
+                        let answer = try await entry.provider.call(ProtocolMethod.checkRun, params: request, timeout: timeout)
+                        outcome = CheckOutcome(json: answer)
+                    } catch {
+                        outcome = CheckOutcome(ok: false, errors: [error.summary])
+                    }
+                    return (name, outcome, started.duration(to: .now).milliseconds, entry.provider.origin)
+                }
+            }
+            var collected: [(String, CheckOutcome, Double, String)] = []
+            for await outcome in group { collected.append(outcome) }
+            return collected
+        }
+        var results = JSONObject()
+        var errors: [JSONValue] = []
+        var warnings: [JSONValue] = []
+        for name in selected {
+            guard let (_, outcome, milliseconds, origin) = outcomes.first(where: { $0.0 == name }) else { continue }
+            var entry = outcome.json.objectValue ?? JSONObject()
+            entry["origin"] = .string(origin)
+            entry["duration_ms"] = .double(milliseconds.rounded3)
+            results[name] = .object(entry)
+            errors += outcome.errors.map { .string("\(name): \($0)") }
+            warnings += outcome.warnings.map { .string("\(name): \($0)") }
+            if !outcome.ok, outcome.errors.isEmpty { errors.append(.string("\(name): failed")) }
+        }
+        let ok = errors.isEmpty
+        let report: JSONValue = [
+            "ok": .bool(ok), "selected": .array(selected.map { .string($0) }), "errors": .array(errors),
+            "warnings": .array(warnings), "timeout_seconds": .double(seconds), "results": .object(results),
+        ]
+        return (ok, report)
+    }
+
+    private static func params(_ prepared: PreparedRun, name: String, context: JSONValue) -> JSONValue {
+        [
+            "check": .string(name), "manifest": prepared.manifest.value, "context": context,
+            "config": prepared.config(section: "online_checks", name: name),
+        ]
+    }
+}

@@ -1,0 +1,138 @@
+import DltafJSON
+import DltafPluginHost
+import DltafProtocol
+import Foundation
+
+/// The plugin processes of one run: resolved, started and handshaken together, stopped together.
+final class PluginSet: Sendable {
+    let handles: [PluginHandle]
+
+    private init(handles: [PluginHandle]) {
+        self.handles = handles
+    }
+
+    /// What is needed to start plugins.
+    struct Setup: Sendable {
+        var searchPath: PluginSearchPath
+        var launcher: any ProcessLauncher
+        var parentEnvironment: [String: String]
+        var runID: String
+        var console: Console
+        var limits: ConnectionLimits
+        var workingDirectory: String?
+        var hostVersion: String
+    }
+
+    /// Resolves every spec, then starts each distinct plugin once (concurrently) and performs its handshake.
+    ///
+    /// - Throws: a configuration `RunError` (exit 2) naming every spec that did not resolve, or a run
+    ///   `RunError` (exit 1) for a plugin that failed to start.
+    static func start(specs: [PluginRegistryKind: [SpecEntry]], setup: Setup) async throws(RunError) -> PluginSet {
+        var order: [PluginSpec] = []
+        var registries: [PluginSpec: Set<PluginRegistryKind>] = [:]
+        var origins: [PluginSpec: [String]] = [:]
+        for kind in PluginRegistryKind.allCases {
+            for entry in specs[kind] ?? [] {
+                if registries[entry.spec] == nil { order.append(entry.spec) }
+                registries[entry.spec, default: []].insert(kind)
+                origins[entry.spec, default: []].append(entry.origin.description)
+            }
+        }
+        var resolved: [ResolvedPlugin] = []
+        var missing: [String] = []
+        for spec in order {
+            let resolution = PluginResolver.resolve(spec, in: setup.searchPath)
+            if let plugin = resolution.resolved {
+                resolved.append(plugin)
+            } else {
+                let listed = (origins[spec] ?? []).joined(separator: ", ")
+                missing.append(resolution.failureMessage + "\n  (listed in \(listed))")
+            }
+        }
+        guard missing.isEmpty else {
+            throw RunError(.config, code: "plugin_not_found", message: missing.joined(separator: "\n"), exitCode: .usageOrManifest)
+        }
+        let registriesBySpec = registries
+        let originsBySpec = origins
+        let plugins = resolved
+        let outcomes = await withTaskGroup(of: (Int, Result<PluginHandle, PluginFailure>).self) { group in
+            for (index, plugin) in plugins.enumerated() {
+                group.addTask {
+                    let result = await startOne(
+                        plugin, registries: registriesBySpec[plugin.spec] ?? [], origins: originsBySpec[plugin.spec] ?? [],
+                        setup: setup)
+                    return (index, result)
+                }
+            }
+            var collected: [(Int, Result<PluginHandle, PluginFailure>)] = []
+            for await outcome in group { collected.append(outcome) }
+            return collected.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        var handles: [PluginHandle] = []
+        var failures: [PluginFailure] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let handle): handles.append(handle)
+            case .failure(let failure): failures.append(failure)
+            }
+        }
+        guard failures.isEmpty else {
+            _ = await PluginSet(handles: handles).shutdownAll()
+            let timeout = failures.contains(where: \.isTimeout)
+            throw RunError(
+                timeout ? .timeout : .unknown, code: timeout ? "plugin_timeout" : "plugin_start_failed",
+                message: failures.map(\.description).joined(separator: "\n"), exitCode: .runFailed)
+        }
+        return PluginSet(handles: handles)
+    }
+
+    private static func startOne(
+        _ plugin: ResolvedPlugin, registries: Set<PluginRegistryKind>, origins: [String], setup: Setup
+    ) async -> Result<PluginHandle, PluginFailure> {
+        let stateBox = StateBox()
+        let label = plugin.spec.description
+        let connection = PluginConnection(
+            plugin: plugin, launcher: setup.launcher, limits: setup.limits,
+            events: PluginEventSink.make(label: label, console: setup.console, stateBox: stateBox))
+        let environment = PluginEnvironment.build(parent: setup.parentEnvironment, plugin: plugin, runID: setup.runID)
+        let launch: ProcessLaunch
+        do {
+            launch = try PluginEnvironment.launch(
+                for: plugin, environment: environment, workingDirectory: setup.workingDirectory)
+        } catch {
+            return .failure(PluginFailure(plugin: label, method: ProtocolMethod.initialize, reason: .launchFailed(error.description)))
+        }
+        let params = InitializeParams(
+            hostVersion: setup.hostVersion, spec: label, runID: setup.runID, maxLineBytes: setup.limits.maxLineBytes)
+        let started = ContinuousClock.now
+        do {
+            let handshake = try await connection.start(launch: launch, params: params)
+            let startup = started.duration(to: .now).milliseconds
+            setup.console.log(
+                .debug, source: label,
+                "started \(handshake.plugin.name) \(handshake.plugin.version) (protocol \(handshake.protocolVersion)) in \(Int(startup))ms")
+            return .success(
+                PluginHandle(
+                    connection: connection, handshake: handshake, registries: registries, origins: origins,
+                    startupMilliseconds: startup, stateBox: stateBox))
+        } catch {
+            await connection.shutdown()
+            return .failure(error)
+        }
+    }
+
+    /// Stops every plugin (concurrently) and reports what each did.
+    func shutdownAll() async -> [PluginReport] {
+        await withTaskGroup(of: (Int, PluginReport).self) { group in
+            for (index, handle) in handles.enumerated() {
+                group.addTask {
+                    let exit = await handle.connection.shutdown()
+                    return (index, handle.report(exit: exit))
+                }
+            }
+            var reports: [(Int, PluginReport)] = []
+            for await report in group { reports.append(report) }
+            return reports.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+}

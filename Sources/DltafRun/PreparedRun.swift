@@ -1,0 +1,127 @@
+import DltafJSON
+import DltafManifest
+import DltafPluginHost
+import DltafProtocol
+import Foundation
+
+/// A run made ready: the manifest loaded and valid, plugins started, names resolved and selected.
+struct PreparedRun: Sendable {
+    var manifest: Manifest
+    var plugins: PluginSet
+    var catalog: Catalog
+    var runnerKind: String
+    var selectedHooks: [String]
+    var checkSelection: NameSelection
+
+    /// The built-in hooks active when a manifest says nothing.
+    static let defaultHooks = ["log"]
+
+    /// Loads the manifest, applies overrides and validates it (no plugin is started).
+    static func loadManifest(_ request: RunRequest) throws(RunError) -> Manifest {
+        var manifest: Manifest
+        do {
+            manifest = try ManifestLoader.load(path: request.manifestPath, environment: request.environment)
+            var overrides = try request.overrides.map { (text) throws(ManifestError) in try Override(parsing: text) }
+            if let disposition = request.writeDisposition {
+                overrides.append(try Override(parsing: "run.write_disposition=\(disposition)"))
+            }
+            try Override.apply(overrides, to: &manifest)
+        } catch {
+            throw RunError.manifest(error)
+        }
+        let findings = ManifestValidator.validate(manifest)
+        let errors = findings.filter { $0.severity == .error }
+        guard errors.isEmpty else { throw RunError.manifest(ManifestError(errors)) }
+        manifest.warnings += findings
+        return manifest
+    }
+
+    /// The merged spec lists of the three registries for `manifest`.
+    static func specLists(for manifest: Manifest, request: RunRequest) throws(RunError) -> [PluginRegistryKind: [SpecEntry]] {
+        var lists: [PluginRegistryKind: [SpecEntry]] = [:]
+        for kind in PluginRegistryKind.allCases {
+            let path = ManifestPath(kind.manifestKey.split(separator: ".").map { .key(String($0)) })
+            let environmentValue = request.includeEnvironmentPlugins ? request.environment[kind.environmentVariable] : nil
+            do {
+                lists[kind] = try PluginSpecList.merge(
+                    kind: kind, environmentValue: environmentValue, manifestSpecs: manifest.stringList(at: path))
+            } catch {
+                let inManifest = manifest.stringList(at: path).contains(error.spec)
+                let message = inManifest ? error.description : "\(kind.environmentVariable): \(error.description)"
+                throw RunError.manifest(
+                    ManifestError(
+                        inManifest
+                            ? manifest.diagnostic("plugin.invalid_spec", message, at: path)
+                            : ManifestDiagnostic(
+                                code: "plugin.invalid_spec", message: message, file: "(environment)", mark: nil, path: nil)))
+            }
+        }
+        return lists
+    }
+
+    /// Starts the plugins and resolves the runner, hooks and checks.
+    static func prepare(
+        manifest: Manifest, request: RunRequest, runID: String, console: Console, launcher: any ProcessLauncher,
+        hostVersion: String
+    ) async throws(RunError) -> PreparedRun {
+        let specs = try specLists(for: manifest, request: request)
+        let setup = PluginSet.Setup(
+            searchPath: PluginSearchPath(environment: request.environment, baseDirectory: manifest.directory),
+            launcher: launcher, parentEnvironment: request.environment, runID: runID, console: console,
+            limits: request.limits, workingDirectory: manifest.directory, hostVersion: hostVersion)
+        let plugins = try await PluginSet.start(specs: specs, setup: setup)
+        do throws(RunError) {
+            let builtins: [any BuiltinExtension] = [LogHook(console: console), TCPCheck()]
+            let catalog = try Catalog.build(builtins: builtins, plugins: plugins.handles)
+            let runnerKind = try resolveRunner(manifest: manifest, catalog: catalog)
+            let hookSelection = NameSelection(manifest: manifest, section: ["run", "hooks"])
+            let hookNames = Set(catalog.hooks.keys)
+            let hooks = hookSelection.apply(defaults: defaultHooks.filter(hookNames.contains), available: hookNames)
+            let checkSelection = NameSelection(manifest: manifest, section: ["run", "online_checks"])
+            let checkNames = Set(catalog.checks.keys)
+            let unknownChecks = checkSelection.apply(defaults: [], available: checkNames).unknown
+            let findings =
+                hooks.unknown.map { unknown in
+                    manifest.diagnostic(
+                        "hook.unknown", "unknown hook \"\(unknown.name)\"\(NameSelection.hint(for: unknown.name, in: hookNames)); "
+                            + "available: \(catalog.order.hooks.joined(separator: ", ")) "
+                            + "(plugin hooks must be listed in run.hooks.plugins or DLT_HOOK_PLUGINS)",
+                        at: unknown.path)
+                }
+                + unknownChecks.map { unknown in
+                    manifest.diagnostic(
+                        "check.unknown",
+                        "unknown online check \"\(unknown.name)\"\(NameSelection.hint(for: unknown.name, in: checkNames)); "
+                            + "available: \(catalog.order.checks.joined(separator: ", "))",
+                        at: unknown.path)
+                }
+            guard findings.isEmpty else { throw RunError.manifest(ManifestError(findings)) }
+            return PreparedRun(
+                manifest: manifest, plugins: plugins, catalog: catalog, runnerKind: runnerKind,
+                selectedHooks: hooks.selected, checkSelection: checkSelection)
+        } catch {
+            _ = await plugins.shutdownAll()
+            throw error
+        }
+    }
+
+    private static func resolveRunner(manifest: Manifest, catalog: Catalog) throws(RunError) -> String {
+        let kind = manifest.sourceKind ?? ""
+        guard catalog.runners[kind] == nil else { return kind }
+        let available = catalog.order.runners
+        let hint = NameSelection.hint(for: kind, in: Set(available))
+        let list = available.isEmpty ? "none (no runner plugin is listed)" : available.joined(separator: ", ")
+        throw RunError.manifest(
+            ManifestError(
+                manifest.diagnostic(
+                    "runner.unknown_kind",
+                    "no runner for source.kind \"\(kind)\"\(hint); available kinds: \(list). "
+                        + "List the runner's plugin in run.runners.plugins or DLT_RUNNER_PLUGINS",
+                    at: ["source", "kind"])))
+    }
+
+    /// The config mapping of a hook or check (`run.<section>.config.<name>`).
+    func config(section: String, name: String) -> JSONValue {
+        manifest.value(at: ["run", section, "config", name]) ?? .object(JSONObject())
+    }
+}

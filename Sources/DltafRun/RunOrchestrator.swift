@@ -1,0 +1,260 @@
+public import DltafPluginHost
+import DltafJSON
+import DltafManifest
+import DltafProtocol
+import Foundation
+
+/// Runs one manifest end to end:
+/// load → overrides → validate (with the runner's own validate) → online checks → `pre_run` hooks in order
+/// (a hook can veto) → runner → `post_run` in reverse on success, `on_error` in reverse on failure
+/// (including a runner that reports `failed`) → result.
+public struct RunOrchestrator: Sendable {
+    /// Where live logs go.
+    public let console: Console
+    /// How plugin processes are started.
+    public let launcher: any ProcessLauncher
+    /// dltaf's version, sent in the handshake.
+    public let hostVersion: String
+
+    /// Creates an orchestrator.
+    public init(console: Console, launcher: any ProcessLauncher = FoundationProcessLauncher(), hostVersion: String) {
+        self.console = console
+        self.launcher = launcher
+        self.hostVersion = hostVersion
+    }
+
+    /// Runs `request` and returns its result; never throws, every failure is in the result.
+    public func run(_ request: RunRequest) async -> RunResult {
+        let runID = UUID().uuidString.lowercased()
+        let startedAt = Date()
+        var result = RunResult(runID: runID, mode: request.mode.rawValue, startedAt: startedAt)
+        var clock = PhaseClock()
+        do throws(RunError) {
+            let manifest = try PreparedRun.loadManifest(request)
+            result.manifestPath = manifest.file
+            result.pipelineName = manifest.pipelineName
+            result.sourceKind = manifest.sourceKind
+            for warning in manifest.warnings {
+                console.log(.warning, source: "manifest", warning.description)
+                result.warnings.append(warning.description)
+            }
+            clock.lap("load", into: &result)
+            let prepared = try await PreparedRun.prepare(
+                manifest: manifest, request: request, runID: runID, console: console, launcher: launcher,
+                hostVersion: hostVersion)
+            clock.lap("start_plugins", into: &result)
+            await execute(prepared, request: request, result: &result, clock: &clock)
+            result.plugins = await prepared.plugins.shutdownAll()
+            clock.lap("shutdown", into: &result)
+        } catch {
+            result.fail(error)
+            console.log(.error, source: "dltaf", error.message)
+        }
+        result.finishedAt = Date()
+        clock.total(into: &result)
+        return result
+    }
+
+    private func execute(_ prepared: PreparedRun, request: RunRequest, result: inout RunResult, clock: inout PhaseClock) async {
+        let context = CallContext.make(
+            manifest: prepared.manifest, runID: result.runID, startedAt: result.startedAt, mode: request.mode)
+        guard let runner = prepared.catalog.runners[prepared.runnerKind] else { return }
+        result.runner = ["kind": .string(prepared.runnerKind), "origin": .string(runner.provider.origin)]
+
+        // The runner's own validation.
+        let params: JSONObject = [
+            "kind": .string(prepared.runnerKind), "manifest": prepared.manifest.value, "context": context,
+        ]
+        do throws(PluginFailure) {
+            let answer = try await runner.provider.call(
+                ProtocolMethod.runnerValidate, params: .object(params), timeout: request.validateTimeout)
+            let diagnostics = (answer["diagnostics"]?.arrayValue ?? []).map(Diagnostic.init(json:))
+            let located = diagnostics.map { locate($0, in: prepared.manifest) }
+            for finding in located where finding.severity == .warning {
+                console.log(.warning, source: prepared.runnerKind, finding.description)
+                result.warnings.append(finding.description)
+            }
+            let errors = located.filter { $0.severity == .error }
+            guard errors.isEmpty else {
+                result.fail(
+                    RunError(
+                        .config, code: "runner_validation_failed",
+                        message: "the \(prepared.runnerKind) runner rejected the manifest:\n"
+                            + errors.map(\.description).joined(separator: "\n"),
+                        diagnostics: errors, exitCode: .usageOrManifest))
+                return
+            }
+        } catch {
+            result.fail(runFailure(error, code: "runner_validate_failed"))
+            return
+        }
+        clock.lap("validate", into: &result)
+
+        switch request.mode {
+        case .validateOnly:
+            result.status = .success
+            result.exitCode = .success
+            result.message = "manifest is valid"
+            return
+        case .plan:
+            let applicability = await OnlineChecks.applicability(prepared, context: context, timeout: request.checkTimeout)
+            result.plan = PlanBuilder.plan(prepared, request: request, applicability: applicability)
+            result.status = .planned
+            result.exitCode = .success
+            result.message = "plan ready; nothing was run"
+            return
+        case .dryRun, .run:
+            break
+        }
+
+        // Online checks.
+        let applicability = await OnlineChecks.applicability(prepared, context: context, timeout: request.checkTimeout)
+        let selected = OnlineChecks.select(prepared, applicability: applicability)
+        if !selected.isEmpty {
+            let (ok, report) = await OnlineChecks.run(prepared, selected: selected, context: context, timeout: request.checkTimeout)
+            result.checks = report
+            clock.lap("checks", into: &result)
+            for warning in report["warnings"]?.arrayValue ?? [] {
+                result.warnings.append("check \(warning.stringValue ?? "")")
+            }
+            guard ok else {
+                let errors = (report["errors"]?.arrayValue ?? []).compactMap(\.stringValue)
+                for error in errors { console.log(.error, source: "checks", error) }
+                result.fail(
+                    RunError(
+                        .connectivity, code: "online_checks_failed",
+                        message: "online checks failed: " + errors.joined(separator: "; "), exitCode: .checksFailed))
+                return
+            }
+            console.log(.info, source: "checks", "\(selected.count) online check(s) passed: \(selected.joined(separator: ", "))")
+        }
+        if request.mode == .dryRun {
+            result.plan = PlanBuilder.plan(prepared, request: request, applicability: applicability)
+            result.status = .dryRun
+            result.exitCode = .success
+            result.message = "dry run passed; nothing was loaded"
+            return
+        }
+
+        let hooks = HookPipeline(prepared: prepared, context: context, timeout: request.hookTimeout, console: console)
+        let pre = await hooks.preRun()
+        result.hooks += pre.calls.map(\.json)
+        clock.lap("pre_run", into: &result)
+        if let veto = pre.veto {
+            let why = veto.outcome.message ?? "no reason given"
+            result.fail(
+                RunError(
+                    veto.failure == nil ? .policy : .unknown, code: veto.failure == nil ? "hook_veto" : "hook_failed",
+                    message: "hook \(veto.hook) stopped the run in pre_run: \(why)", exitCode: .runFailed))
+            await runOnError(hooks, reached: pre.reached, result: &result)
+            clock.lap("on_error", into: &result)
+            return
+        }
+
+        // The runner.
+        let handle: PluginHandle? = if case .plugin(let handle) = runner.provider { handle } else { nil }
+        var runParams = params
+        runParams["env"] = .object(JSONObject())
+        do throws(PluginFailure) {
+            let answer = try await runner.provider.call(
+                ProtocolMethod.runnerRun, params: .object(runParams), timeout: request.runTimeout)
+            let outcome: RunOutcome
+            do {
+                outcome = try RunOutcome(json: answer)
+            } catch {
+                throw PluginFailure(plugin: runner.provider.origin, method: ProtocolMethod.runnerRun, reason: .protocolViolation(error.reason))
+            }
+            apply(outcome, to: &result)
+        } catch {
+            result.fail(runFailure(error, code: "runner_failed"))
+        }
+        result.state = handle?.stateBox.last
+        clock.lap("run", into: &result)
+
+        if result.status == .failed {
+            console.log(.error, source: prepared.runnerKind, result.message)
+            await runOnError(hooks, reached: pre.reached, result: &result)
+            clock.lap("on_error", into: &result)
+        } else {
+            let calls = await hooks.after(.postRun, reached: pre.reached, extra: ["result": result.json])
+            result.hooks += calls.map(\.json)
+            for call in calls where !call.outcome.ok {
+                result.warnings.append("hook \(call.hook) post_run: \(call.outcome.message ?? "failed")")
+            }
+            clock.lap("post_run", into: &result)
+        }
+    }
+
+    private func runOnError(_ hooks: HookPipeline, reached: Int, result: inout RunResult) async {
+        let error = result.error
+        let payload: JSONValue = [
+            "message": .string(error?.message ?? result.message),
+            "category": .string(error?.category.rawValue ?? ErrorCategory.unknown.rawValue),
+            "code": .string(error?.code ?? "runner_failed"),
+        ]
+        let calls = await hooks.after(.onError, reached: reached, extra: ["error": payload, "result": result.json])
+        result.hooks += calls.map(\.json)
+        for call in calls where !call.outcome.ok {
+            result.warnings.append("hook \(call.hook) on_error: \(call.outcome.message ?? "failed")")
+        }
+    }
+
+    private func apply(_ outcome: RunOutcome, to result: inout RunResult) {
+        result.loadMetrics = outcome.loadMetrics.map { .object($0) }
+        result.tableStats = outcome.tableStats.isEmpty ? nil : .array(outcome.tableStats)
+        result.warnings += outcome.warnings
+        if var runner = result.runner?.objectValue {
+            runner["outcome"] = outcome.json
+            result.runner = .object(runner)
+        }
+        switch outcome.status {
+        case .success, .partialSuccess:
+            result.status = outcome.status == .success ? .success : .partialSuccess
+            result.exitCode = .success
+            result.message = outcome.message ?? "run finished"
+        case .failed:
+            result.fail(
+                RunError(.unknown, code: "runner_reported_failure", message: outcome.message ?? "the runner reported failure",
+                         exitCode: .runFailed))
+        }
+    }
+
+    private func runFailure(_ failure: PluginFailure, code: String) -> RunError {
+        var category = ErrorCategory.unknown
+        var errorCode = code
+        switch failure.reason {
+        case .timeout:
+            category = .timeout
+            errorCode = "plugin_timeout"
+        case .rpcError(let error):
+            if let raw = error.data?["category"]?.stringValue, let parsed = ErrorCategory(rawValue: raw) { category = parsed }
+            if let pluginCode = error.data?["code"]?.stringValue { errorCode = pluginCode }
+        case .exitedWithoutResult: errorCode = "plugin_exited"
+        case .protocolViolation: errorCode = "protocol_violation"
+        default: break
+        }
+        return RunError(category, code: errorCode, message: failure.description, exitCode: .runFailed)
+    }
+
+    private func locate(_ diagnostic: Diagnostic, in manifest: Manifest) -> ManifestDiagnostic {
+        let path = diagnostic.path.flatMap { ManifestPath(pointer: $0) } ?? .root
+        let severity: ManifestDiagnostic.Severity = diagnostic.severity == .error ? .error : .warning
+        return manifest.diagnostic("runner.\(diagnostic.code ?? "invalid")", diagnostic.message, at: path, severity: severity)
+    }
+}
+
+/// Measures the phases of a run.
+struct PhaseClock {
+    private let start = ContinuousClock.now
+    private var last = ContinuousClock.now
+
+    mutating func lap(_ phase: String, into result: inout RunResult) {
+        let now = ContinuousClock.now
+        result.timings.append((phase, last.duration(to: now).milliseconds))
+        last = now
+    }
+
+    func total(into result: inout RunResult) {
+        result.timings.append(("total", start.duration(to: .now).milliseconds))
+    }
+}

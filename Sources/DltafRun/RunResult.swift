@@ -1,0 +1,209 @@
+public import DltafJSON
+public import DltafManifest
+import DltafYAML
+import Foundation
+
+/// Why a run failed, classified.
+public struct RunError: Error, Sendable, CustomStringConvertible {
+    /// The taxonomy category.
+    public var category: ErrorCategory
+    /// A stable code (`manifest_invalid`, `plugin_not_found`, `runner_failed`, `plugin_timeout`, ...).
+    public var code: String
+    /// For people; already redacted.
+    public var message: String
+    /// Located manifest findings, when the manifest is at fault.
+    public var diagnostics: [ManifestDiagnostic]
+    /// The exit code this error ends the run with.
+    public var exitCode: DltafExitCode
+
+    /// Creates an error.
+    public init(
+        _ category: ErrorCategory, code: String, message: String, diagnostics: [ManifestDiagnostic] = [],
+        exitCode: DltafExitCode
+    ) {
+        self.category = category
+        self.code = code
+        self.message = message
+        self.diagnostics = diagnostics
+        self.exitCode = exitCode
+    }
+
+    /// A configuration error (exit 2) from manifest findings.
+    public static func manifest(_ error: ManifestError) -> RunError {
+        RunError(
+            .config, code: "manifest_invalid", message: error.description, diagnostics: error.diagnostics,
+            exitCode: .usageOrManifest)
+    }
+
+    public var description: String { message }
+
+    var json: JSONValue {
+        var object: JSONObject = [
+            "category": .string(category.rawValue), "code": .string(code), "message": .string(message),
+        ]
+        if !diagnostics.isEmpty { object["diagnostics"] = .array(diagnostics.map(\.json)) }
+        return .object(object)
+    }
+}
+
+extension ManifestDiagnostic {
+    /// The JSON form used in result documents and `--json` output.
+    public var json: JSONValue {
+        var object: JSONObject = [
+            "severity": .string(severity.rawValue), "code": .string(code), "message": .string(message),
+            "file": .string(file),
+        ]
+        if let mark {
+            object["line"] = .int(mark.line)
+            object["column"] = .int(mark.column)
+        }
+        if let path { object["path"] = .string(path.description) }
+        return .object(object)
+    }
+}
+
+/// What one plugin process did during a run.
+public struct PluginReport: Sendable {
+    /// The spec.
+    public var spec: String
+    /// Where the spec came from (`env:DLT_RUNNER_PLUGINS`, `manifest:run.hooks.plugins`).
+    public var origins: [String]
+    /// The plugin's name and version from the handshake.
+    public var name: String?
+    /// The plugin's own version.
+    public var version: String?
+    /// The command started.
+    public var executable: String
+    /// How it was found.
+    public var delivery: String
+    /// The protocol version agreed.
+    public var protocolVersion: Int?
+    /// Spawn to handshake answer.
+    public var startupMilliseconds: Double?
+    /// Number of calls made after the handshake.
+    public var calls = 0
+    /// Time spent in those calls.
+    public var callMilliseconds = 0.0
+    /// How the process ended.
+    public var exit: String?
+
+    var json: JSONValue {
+        var object: JSONObject = [
+            "spec": .string(spec), "origins": .array(origins.map { .string($0) }),
+            "executable": .string(executable), "delivery": .string(delivery), "calls": .int(calls),
+            "call_ms": .double(callMilliseconds.rounded3),
+        ]
+        if let name { object["name"] = .string(name) }
+        if let version { object["version"] = .string(version) }
+        if let protocolVersion { object["protocol_version"] = .int(protocolVersion) }
+        if let startupMilliseconds { object["startup_ms"] = .double(startupMilliseconds.rounded3) }
+        if let exit { object["exit"] = .string(exit) }
+        return .object(object)
+    }
+}
+
+/// The result document of `dltaf exec`.
+public struct RunResult: Sendable {
+    /// A fresh UUID per run.
+    public var runID: String
+    /// The outcome.
+    public var status: RunStatus
+    /// `run`, `validate`, `plan` or `dry_run`.
+    public var mode: String
+    /// One line for people.
+    public var message: String
+    /// Warnings gathered along the way.
+    public var warnings: [String] = []
+    /// The manifest file.
+    public var manifestPath: String?
+    /// `pipeline.name`.
+    public var pipelineName: String?
+    /// `source.kind`.
+    public var sourceKind: String?
+    /// When the run started.
+    public var startedAt: Date
+    /// When it ended.
+    public var finishedAt: Date?
+    /// Milliseconds per phase, in order.
+    public var timings: [(phase: String, milliseconds: Double)] = []
+    /// Every plugin process started.
+    public var plugins: [PluginReport] = []
+    /// The runner's kind and provider, and its outcome.
+    public var runner: JSONValue?
+    /// What each hook did.
+    public var hooks: [JSONValue] = []
+    /// The online checks report.
+    public var checks: JSONValue?
+    /// The plan (plan and dry-run modes).
+    public var plan: JSONValue?
+    /// The runner's `load_metrics`.
+    public var loadMetrics: JSONValue?
+    /// The runner's `table_stats`.
+    public var tableStats: JSONValue?
+    /// The last checkpoint the runner reported.
+    public var state: JSONValue?
+    /// Why the run failed.
+    public var error: RunError?
+    /// The exit code.
+    public var exitCode: DltafExitCode
+
+    /// Creates a result in progress.
+    public init(runID: String, mode: String, startedAt: Date) {
+        self.runID = runID
+        self.mode = mode
+        self.startedAt = startedAt
+        self.status = .failed
+        self.message = ""
+        self.exitCode = .runFailed
+    }
+
+    /// Marks the run failed with `error`.
+    public mutating func fail(_ error: RunError) {
+        self.error = error
+        status = .failed
+        message = error.message
+        exitCode = error.exitCode
+    }
+
+    /// The document, as `--json` prints it and the result file holds it.
+    public var json: JSONValue {
+        var object: JSONObject = [
+            "run_id": .string(runID), "status": .string(status.rawValue), "mode": .string(mode),
+            "message": .string(message), "warnings": .array(warnings.map { .string($0) }),
+        ]
+        if let manifestPath { object["manifest"] = .string(manifestPath) }
+        if let pipelineName { object["pipeline"] = .string(pipelineName) }
+        if let sourceKind { object["source_kind"] = .string(sourceKind) }
+        object["started_at"] = .string(Self.timestamp(startedAt))
+        if let finishedAt {
+            object["finished_at"] = .string(Self.timestamp(finishedAt))
+            object["duration_seconds"] = .double((finishedAt.timeIntervalSince(startedAt) * 1000).rounded() / 1000)
+        }
+        var timingObject = JSONObject()
+        for (phase, milliseconds) in timings { timingObject[phase + "_ms"] = .double(milliseconds.rounded3) }
+        object["timings"] = .object(timingObject)
+        object["plugins"] = .array(plugins.map(\.json))
+        if let runner { object["runner"] = runner }
+        object["hooks"] = .array(hooks)
+        if let checks { object["checks"] = checks }
+        if let plan { object["plan"] = plan }
+        if let loadMetrics { object["load_metrics"] = loadMetrics }
+        if let tableStats { object["table_stats"] = tableStats }
+        if let state { object["state"] = state }
+        if let error { object["error"] = error.json }
+        object["exit_code"] = .int(Int(exitCode.rawValue))
+        return .object(object)
+    }
+
+    /// RFC 3339 UTC with milliseconds.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}
+
+extension Double {
+    /// Rounded to three decimals, for readable timings.
+    var rounded3: Double { (self * 1000).rounded() / 1000 }
+}

@@ -1,0 +1,30 @@
+/// The status of a run, as the result document reports it.
+public enum RunStatus: String, Sendable {
+    /// The runner loaded everything.
+    case success
+    /// The runner loaded part of it, within the manifest's tolerance.
+    case partialSuccess = "partial_success"
+    /// The run failed.
+    case failed
+    /// `--plan`: nothing ran.
+    case planned
+    /// `--dry-run`: validated and checked, nothing loaded.
+    case dryRun = "dry_run"
+    /// Stopped by a signal.
+    case cancelled
+}
+
+/// The error categories of the Python dltaf's taxonomy.
+public enum ErrorCategory: String, Sendable {
+    // Each case is the category's name in result documents and audit rows.
+    case config = "CONFIG"
+    case secrets = "SECRETS"
+    case auth = "AUTH"
+    case connectivity = "CONNECTIVITY"
+    case http = "HTTP"
+    case timeout = "TIMEOUT"
+    case data = "DATA"
+    case policy = "POLICY"
+    case dependency = "DEPENDENCY"
+    case unknown = "UNKNOWN"
+}

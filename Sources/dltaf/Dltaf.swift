@@ -1,0 +1,33 @@
+import ArgumentParser
+import DltafPluginHost
+import DltafRun
+
+/// The `dltaf` command: run manifest-driven data loads with plugins written in any language.
+@main
+struct Dltaf: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dltaf",
+        abstract: "Run manifest-driven data loads whose runners, hooks and checks are plugins in any language.",
+        discussion: """
+            A manifest (YAML, version: 1) names a pipeline, its source.kind and the plugins that serve it.
+            dltaf resolves each plugin spec to an executable, starts it, and talks to it over JSON lines
+            (protocol/PROTOCOL.md).
+
+            Start here:
+              dltaf exec samples/manifests/hello.yaml          run a manifest
+              dltaf exec M.yaml --plan                         show what would run
+              dltaf plugins list --manifest M.yaml             what runners, hooks and checks exist
+              dltaf plugins which acme.export.runner           how a spec resolves
+
+            Exit codes: 0 success, 1 run failed, 2 usage or manifest error, 3 checks failed, 130 cancelled.
+            """,
+        version: DltafVersion.current,
+        subcommands: [Exec.self, ManifestGroup.self, PluginsGroup.self]
+    )
+
+    static func main() async {
+        // A plugin that dies while dltaf writes to it must not kill dltaf with SIGPIPE.
+        FoundationProcessLauncher.ignoreSIGPIPE()
+        await main(nil)
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import DltafJSON
+import DltafManifest
+import DltafRun
+import Foundation
+
+extension Dltaf {
+    /// `dltaf manifest ...`.
+    struct ManifestGroup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "manifest",
+            abstract: "Inspect and run manifests.",
+            subcommands: [Run.self, Show.self])
+    }
+}
+
+extension Dltaf.ManifestGroup {
+    /// `dltaf manifest run --manifest M`: the Python dltaf's spelling of `dltaf exec M`.
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run", abstract: "Same as `dltaf exec MANIFEST` (the Python dltaf's spelling).")
+
+        @Option(name: .customLong("manifest"), help: "The manifest file (YAML).")
+        var manifest: String
+
+        @OptionGroup var options: RunOptions
+
+        func run() async throws {
+            try await options.execute(manifest: manifest)
+        }
+    }
+
+    /// `dltaf manifest show M`: the manifest as plugins receive it.
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "Print the manifest after templating and --set, as plugins receive it.",
+            discussion: "Metadata keys (catalog) are removed and ${ENV:...} placeholders resolved.")
+
+        @Argument(help: "The manifest file (YAML).")
+        var manifest: String
+
+        @Option(name: .customLong("format"), help: "yaml or json.")
+        var format: String = "yaml"
+
+        @Option(name: .customLong("set"), help: ArgumentHelp("Override a value (repeatable).", valueName: "path=value"))
+        var overrides: [String] = []
+
+        func validate() throws {
+            guard ["yaml", "json"].contains(format) else { throw ValidationError("--format must be yaml or json.") }
+        }
+
+        func run() async throws {
+            var loaded: Manifest
+            do {
+                loaded = try ManifestLoader.load(path: manifest, environment: ProcessInfo.processInfo.environment)
+                try Override.apply(overrides.map { (text) throws(ManifestError) in try Override(parsing: text) }, to: &loaded)
+            } catch {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                throw ExitCode(2)
+            }
+            for warning in loaded.warnings {
+                FileHandle.standardError.write(Data((warning.description + "\n").utf8))
+            }
+            Output.print(format == "json" ? Output.prettyJSON(loaded.value) : YAMLRenderer.render(loaded.value))
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import DltafJSON
+import DltafRun
+import Foundation
+
+/// Printing and writing of command output.
+enum Output {
+    /// Writes a line to stdout.
+    static func print(_ text: String) {
+        var bytes = Array(text.utf8)
+        if bytes.last != 0x0A { bytes.append(0x0A) }
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+
+    /// Indented JSON with a stable key order.
+    static func prettyJSON(_ value: JSONValue) -> String {
+        JSONWriter(style: .pretty).string(value)
+    }
+
+    /// Writes `text` to `path` through a temporary file and a rename, so readers never see half a file.
+    static func writeAtomically(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        try Data((text + "\n").utf8).write(to: temporary)
+        if rename(temporary.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: reason])
+        }
+    }
+
+    /// The one-paragraph human summary of a run.
+    static func summary(of result: RunResult) -> String {
+        let seconds = result.finishedAt.map { String(format: "%.2fs", $0.timeIntervalSince(result.startedAt)) } ?? "?"
+        var lines = ["\(result.status.rawValue): \(result.pipelineName ?? result.manifestPath ?? "manifest") in \(seconds)"]
+        if !result.message.isEmpty { lines.append("  " + result.message.replacingOccurrences(of: "\n", with: "\n  ")) }
+        if let rows = result.loadMetrics?["rows_count"]?.intValue { lines.append("  rows: \(rows)") }
+        for warning in result.warnings { lines.append("  warning: \(warning)") }
+        lines.append("  run_id: \(result.runID)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,215 @@
+import ArgumentParser
+import DltafJSON
+import DltafPluginHost
+import DltafProtocol
+import DltafRun
+import Foundation
+
+extension Dltaf {
+    /// `dltaf plugins ...`.
+    struct PluginsGroup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "plugins",
+            abstract: "List, locate and describe plugins.",
+            discussion: """
+                A spec is a dotted name (acme.export.runner) or a path (./x, /abs/x). A dotted name is looked up
+                in each DLTAF_PLUGIN_PATH folder as acme/export/runner (an executable) or
+                acme/export/runner/dltaf-plugin.json (a descriptor), then on PATH as dltaf-plugin-acme-export-runner.
+                See docs/plugins.md.
+                """,
+            subcommands: [List.self, Which.self, Describe.self])
+    }
+}
+
+/// Flags shared by the plugins subcommands.
+struct InspectOptions: ParsableArguments {
+    @Option(name: .customLong("manifest"), help: "Resolve relative DLTAF_PLUGIN_PATH entries against this manifest's folder.")
+    var manifest: String?
+
+    @Flag(name: .customLong("json"), help: "Print JSON.")
+    var json = false
+
+    var inspector: PluginInspector {
+        PluginInspector(environment: ProcessInfo.processInfo.environment, manifestPath: manifest)
+    }
+}
+
+extension Dltaf.PluginsGroup {
+    /// `dltaf plugins list`.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "Every runner, hook and check: built-ins, then plugins from DLT_*_PLUGINS and the manifest.")
+
+        @OptionGroup var options: InspectOptions
+
+        @Flag(name: .customLong("no-env-plugins"), help: "Ignore DLT_*_PLUGINS.")
+        var noEnvironmentPlugins = false
+
+        func run() async throws {
+            var inspector = options.inspector
+            inspector.includeEnvironmentPlugins = !noEnvironmentPlugins
+            let (rows, errors) = await inspector.list(console: Console(minimumLevel: .warning))
+            if options.json {
+                Output.print(
+                    Output.prettyJSON(
+                        ["extensions": .array(rows.map(\.json)), "errors": .array(errors.map { .string($0) })]))
+            } else {
+                let table = [["KIND", "NAME", "ORIGIN", "PROTOCOL", "EXECUTABLE"]]
+                    + rows.map { [$0.kind, $0.name, $0.origin, $0.protocolVersion.map(String.init) ?? "-", $0.executable] }
+                Output.print(TextTable.render(table))
+                for error in errors { FileHandle.standardError.write(Data(("error: " + error + "\n").utf8)) }
+            }
+            if !errors.isEmpty { throw ExitCode(2) }
+        }
+    }
+
+    /// `dltaf plugins which SPEC`.
+    struct Which: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "which",
+            abstract: "Show how a spec resolves: each candidate tried, the winner, and the shadowed ones.")
+
+        @Argument(help: "A plugin spec, e.g. acme.export.runner or ./plugins/x.")
+        var spec: String
+
+        @OptionGroup var options: InspectOptions
+
+        func run() async throws {
+            let inspector = options.inspector
+            let resolution: Resolution
+            do {
+                resolution = try inspector.which(spec)
+            } catch {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                throw ExitCode(2)
+            }
+            if options.json {
+                Output.print(Output.prettyJSON(Self.json(resolution)))
+            } else {
+                var lines = ["spec: \(resolution.spec)"]
+                if let name = resolution.spec.installedName { lines.append("installed name: \(name)") }
+                lines.append("candidates, in search order:")
+                for candidate in resolution.candidates {
+                    lines.append("  \(Self.marker(candidate.verdict)) \(candidate.path)  [\(candidate.source)]")
+                }
+                if let resolved = resolution.resolved {
+                    lines.append("resolved: \(resolved.location) (\(resolved.delivery.rawValue))")
+                    lines.append("command: \(resolved.commandLine)")
+                } else {
+                    lines.append("not found")
+                }
+                Output.print(lines.joined(separator: "\n"))
+            }
+            if resolution.resolved == nil { throw ExitCode(1) }
+        }
+
+        static func marker(_ verdict: ResolutionCandidate.Verdict) -> String {
+            switch verdict {
+            case .selected: return "selected      "
+            case .shadowed: return "shadowed      "
+            case .notFound: return "not found     "
+            case .notExecutable: return "not executable"
+            case .skipped(let reason): return "skipped (\(reason))"
+            case .invalid(let reason): return "invalid (\(reason))"
+            }
+        }
+
+        static func json(_ resolution: Resolution) -> JSONValue {
+            var object: JSONObject = [
+                "spec": .string(resolution.spec.description),
+                "candidates": .array(
+                    resolution.candidates.map { candidate in
+                        var entry: JSONObject = ["path": .string(candidate.path), "source": .string(candidate.source)]
+                        switch candidate.verdict {
+                        case .selected: entry["verdict"] = "selected"
+                        case .shadowed: entry["verdict"] = "shadowed"
+                        case .notFound: entry["verdict"] = "not_found"
+                        case .notExecutable: entry["verdict"] = "not_executable"
+                        case .skipped(let reason):
+                            entry["verdict"] = "skipped"
+                            entry["reason"] = .string(reason)
+                        case .invalid(let reason):
+                            entry["verdict"] = "invalid"
+                            entry["reason"] = .string(reason)
+                        }
+                        return .object(entry)
+                    }),
+            ]
+            if let name = resolution.spec.installedName { object["installed_name"] = .string(name) }
+            if let resolved = resolution.resolved {
+                object["resolved"] = [
+                    "location": .string(resolved.location), "delivery": .string(resolved.delivery.rawValue),
+                    "command": .array(([resolved.executable] + resolved.arguments).map { .string($0) }),
+                ]
+            } else {
+                object["resolved"] = .null
+            }
+            return .object(object)
+        }
+    }
+
+    /// `dltaf plugins describe SPEC`.
+    struct Describe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "describe", abstract: "Start a plugin, perform the handshake, and print what it provides.")
+
+        @Argument(help: "A plugin spec.")
+        var spec: String
+
+        @OptionGroup var options: InspectOptions
+
+        func run() async throws {
+            let parsed: PluginSpec
+            do {
+                parsed = try PluginSpec(parsing: spec)
+            } catch {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                throw ExitCode(2)
+            }
+            let description = await options.inspector.describe(parsed, console: Console(minimumLevel: .warning))
+            guard let handshake = description.handshake, let resolved = description.resolution.resolved else {
+                FileHandle.standardError.write(Data(((description.failure ?? "failed") + "\n").utf8))
+                throw ExitCode(1)
+            }
+            if options.json {
+                var object = handshake.json.objectValue ?? JSONObject()
+                object["spec"] = .string(parsed.description)
+                object["executable"] = .string(resolved.commandLine)
+                object["delivery"] = .string(resolved.delivery.rawValue)
+                object["startup_ms"] = .double(((description.startupMilliseconds ?? 0) * 1000).rounded() / 1000)
+                object["exit"] = description.exit.map { .string($0.description) } ?? .null
+                Output.print(Output.prettyJSON(.object(object)))
+                return
+            }
+            var lines = [
+                "\(handshake.plugin.name) \(handshake.plugin.version)" + (handshake.plugin.description.map { " — \($0)" } ?? ""),
+                "spec: \(parsed)", "executable: \(resolved.commandLine) (\(resolved.delivery.rawValue))",
+                "protocol: \(handshake.protocolVersion)",
+                String(format: "handshake: %.1f ms", description.startupMilliseconds ?? 0),
+            ]
+            for runner in handshake.provides.runners { lines.append("runner  \(runner.kind)\(Self.about(runner.description))") }
+            for hook in handshake.provides.hooks {
+                lines.append("hook    \(hook.name) [\(hook.events.map(\.rawValue).joined(separator: ", "))]\(Self.about(hook.description))")
+            }
+            for check in handshake.provides.checks { lines.append("check   \(check.name)\(Self.about(check.description))") }
+            Output.print(lines.joined(separator: "\n"))
+        }
+
+        static func about(_ description: String?) -> String {
+            description.map { " — \($0)" } ?? ""
+        }
+    }
+}
+
+/// Left-aligned text columns.
+enum TextTable {
+    static func render(_ rows: [[String]]) -> String {
+        let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

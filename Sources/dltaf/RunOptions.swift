@@ -1,0 +1,99 @@
+import ArgumentParser
+import DltafPluginHost
+import DltafProtocol
+import DltafRun
+import Foundation
+
+/// Flags shared by `dltaf exec` and `dltaf manifest run`.
+struct RunOptions: ParsableArguments {
+    @Flag(name: .customLong("json"), help: "Print the result document as JSON on stdout (logs stay on stderr).")
+    var json = false
+
+    @Flag(name: .customLong("validate-only"), help: "Validate the manifest, including the runner's own checks; run nothing.")
+    var validateOnly = false
+
+    @Flag(name: .customLong("plan"), help: "Validate and print the plan: runner, hooks, checks, plugins. Runs nothing.")
+    var plan = false
+
+    @Flag(name: .customLong("dry-run"), help: "Validate and run the online checks; load nothing.")
+    var dryRun = false
+
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override a manifest value before validation, e.g. --set source.limit=10 (JSON or text; repeatable).",
+            valueName: "path=value"))
+    var overrides: [String] = []
+
+    @Option(name: .customLong("write-disposition"), help: "Shorthand for --set run.write_disposition=VALUE.")
+    var writeDisposition: String?
+
+    @Option(name: .customLong("result-file"), help: "Also write the result document to this file (atomically).")
+    var resultFile: String?
+
+    @Flag(name: .customLong("no-env-plugins"), help: "Ignore DLT_RUNNER_PLUGINS, DLT_HOOK_PLUGINS and DLT_INFRA_CHECK_PLUGINS.")
+    var noEnvironmentPlugins = false
+
+    @Option(name: .customLong("log-level"), help: "Lowest log level shown on stderr: debug, info, warning, error.")
+    var logLevel: String = "info"
+
+    @Option(name: .customLong("startup-timeout"), help: "Seconds a plugin has to answer its handshake.")
+    var startupTimeout: Double = 15
+
+    @Option(name: .customLong("check-timeout"), help: "Seconds each online check may take.")
+    var checkTimeout: Double = 5
+
+    @Option(name: .customLong("hook-timeout"), help: "Seconds each hook call may take.")
+    var hookTimeout: Double = 60
+
+    @Option(name: .customLong("run-timeout"), help: "Seconds the runner may take (default: no limit).")
+    var runTimeout: Double?
+
+    func validate() throws {
+        if [validateOnly, plan, dryRun].filter({ $0 }).count > 1 {
+            throw ValidationError("--validate-only, --plan and --dry-run exclude each other; pick one.")
+        }
+        guard LogLevel(word: logLevel) != nil else {
+            throw ValidationError("--log-level must be debug, info, warning or error, not \(logLevel).")
+        }
+        for (name, value) in [("startup-timeout", startupTimeout), ("check-timeout", checkTimeout), ("hook-timeout", hookTimeout)]
+        where value <= 0 {
+            throw ValidationError("--\(name) must be a positive number of seconds.")
+        }
+    }
+
+    var console: Console { Console(minimumLevel: LogLevel(word: logLevel) ?? .info) }
+
+    func request(manifest: String) -> RunRequest {
+        var request = RunRequest(manifestPath: manifest, environment: ProcessInfo.processInfo.environment)
+        request.overrides = overrides
+        request.writeDisposition = writeDisposition
+        request.mode = validateOnly ? .validateOnly : plan ? .plan : dryRun ? .dryRun : .run
+        request.includeEnvironmentPlugins = !noEnvironmentPlugins
+        request.limits.startup = .seconds(startupTimeout)
+        request.checkTimeout = .seconds(checkTimeout)
+        request.hookTimeout = .seconds(hookTimeout)
+        request.runTimeout = runTimeout.map { .seconds($0) }
+        return request
+    }
+
+    /// Runs the manifest, prints the result and exits with the run's exit code.
+    func execute(manifest: String) async throws {
+        let console = self.console
+        let orchestrator = RunOrchestrator(console: console, hostVersion: DltafVersion.current)
+        let result = await orchestrator.run(request(manifest: manifest))
+        if let resultFile {
+            do {
+                try Output.writeAtomically(Output.prettyJSON(result.json), to: resultFile)
+            } catch {
+                console.log(.error, source: "dltaf", "cannot write the result file \(resultFile): \(error)")
+            }
+        }
+        if json {
+            Output.print(Output.prettyJSON(result.json))
+        } else {
+            Output.print(Output.summary(of: result))
+        }
+        if result.exitCode != .success { throw ExitCode(result.exitCode.rawValue) }
+    }
+}
