@@ -88,15 +88,20 @@ let package = Package(
             dependencies: ["DltafManifest", "DltafJSON", "DltafYAML"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "DltafTestSupport",
+            dependencies: ["DltafJSON"],
+            path: "Tests/DltafTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "DltafPluginHostTests",
-            dependencies: ["DltafPluginHost", "DltafProtocol", "DltafJSON"],
-            resources: [.copy("Fixtures")],
+            dependencies: ["DltafPluginHost", "DltafProtocol", "DltafJSON", "DltafTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "DltafCLITests",
-            dependencies: ["DltafJSON"],
+            dependencies: ["DltafJSON", "DltafTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

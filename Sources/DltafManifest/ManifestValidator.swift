@@ -54,6 +54,13 @@ public enum ManifestValidator {
             items.append(manifest.diagnostic(code, message, at: path, onKey: onKey))
         }
 
+        /// A missing key: reported at the key of the mapping that should hold it, with the missing key's path.
+        mutating func addMissing(_ message: String, _ path: ManifestPath) {
+            var finding = manifest.diagnostic("manifest.missing_key", message, at: path.parent ?? path, onKey: true)
+            finding.path = path
+            items.append(finding)
+        }
+
         mutating func checkKeys(at path: ManifestPath, allowed: [String], section: String) {
             guard let object = manifest.value(at: path)?.objectValue else { return }
             for key in object.keys where !allowed.contains(key) {
@@ -80,7 +87,7 @@ public enum ManifestValidator {
 
         mutating func requireString(at path: ManifestPath) {
             guard let value = manifest.value(at: path), !value.isNull else {
-                add("manifest.missing_key", "missing required key \"\(path)\" (a non-empty string)", path.parent ?? path)
+                addMissing("missing required key \"\(path)\" (a non-empty string)", path)
                 return
             }
             guard let text = value.stringValue else {

@@ -16,10 +16,11 @@ enum PluginEventSink {
                 }
                 console.log(level, source: label, message + (suffix ?? ""))
             case .progress(let params):
-                // Live but throttled: at most one line per second per plugin.
+                // Live but throttled: at most one line per second per plugin, plus the line that completes it.
                 let now = ContinuousClock.now
+                let complete = params["total"] != nil && params["current"] == params["total"]
                 let due = lastProgress.withLock { last -> Bool in
-                    if let last, last.duration(to: now) < .seconds(1) { return false }
+                    if !complete, let last, last.duration(to: now) < .seconds(1) { return false }
                     last = now
                     return true
                 }

@@ -201,7 +201,8 @@ def run_steps(plugin: PluginProcess, steps: list[tuple[int, str, Any]], timeout:
                 try:
                     status = plugin.proc.wait(timeout)
                 except subprocess.TimeoutExpired:
-                    raise Mismatch(f"expected exit status {value}, but the plugin still runs after {timeout}s") from None
+                    still = f"expected exit status {value}, but the plugin still runs after {timeout}s"
+                    raise Mismatch(still) from None
                 if status != value:
                     raise Mismatch(f"expected exit status {value}, got {status}")
             else:
@@ -212,9 +213,8 @@ def run_steps(plugin: PluginProcess, steps: list[tuple[int, str, Any]], timeout:
                         continue
                     found = difference(value, got)
                     if found:
-                        raise Mismatch(
-                            f"message differs at {found}\n  expected: {json.dumps(value)}\n  got:      {json.dumps(got)}"
-                        )
+                        shown = f"\n  expected: {json.dumps(value)}\n  got:      {json.dumps(got)}"
+                        raise Mismatch(f"message differs at {found}{shown}")
                     break
         except Mismatch as exc:
             raise Mismatch(f"{path}:{number}: {kind}: {exc}") from None

@@ -207,9 +207,11 @@ def test_logging_is_bridged_to_log_notifications(host: InMemoryHost) -> None:
     request_id = host.request("runner/run", {"kind": "chatty"})
     assert host.response(request_id)["result"] == {"status": "success"}
     logs = host.notifications_of("log", request_id)
-    assert {"level": "info", "message": "an info record 42", "fields": {"logger": "demo"}, "request_id": request_id} in logs
+    info = {"level": "info", "message": "an info record 42", "fields": {"logger": "demo"}, "request_id": request_id}
+    assert info in logs
     assert any(entry["level"] == "warning" and entry["message"] == "a warning record" for entry in logs)
-    assert {"level": "error", "message": "an explicit log", "fields": {"table": "orders"}, "request_id": request_id} in logs
+    explicit = {"level": "error", "message": "an explicit log", "fields": {"table": "orders"}, "request_id": request_id}
+    assert explicit in logs
     assert not any(entry["level"] == "debug" for entry in logs)  # below the plugin's INFO level
 
 

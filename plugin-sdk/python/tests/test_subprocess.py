@@ -10,6 +10,7 @@ import time
 from helpers import DEMO_PLUGIN, INIT_PARAMS, context
 
 FAST = {"DEMO_HEARTBEAT_SECONDS": "0.1", "DEMO_CANCEL_GRACE_SECONDS": "0.5"}
+STUBBORN = {"source": {"seconds": 30, "ignore_cancel": True}}  # a handler that ignores cancel
 
 
 def start(spawn, env=None):
@@ -109,7 +110,7 @@ def test_heartbeats_during_a_slow_handler(spawn) -> None:
 def test_sigterm_exits_promptly_while_a_handler_runs(spawn) -> None:
     plugin = start(spawn)
     plugin.initialize()
-    plugin.request("runner/run", call_params(kind="sleepy", manifest={"source": {"seconds": 30, "ignore_cancel": True}}))
+    plugin.request("runner/run", call_params(kind="sleepy", manifest=STUBBORN))
     time.sleep(0.2)
     started = time.monotonic()
     plugin.proc.send_signal(signal.SIGTERM)
@@ -121,7 +122,7 @@ def test_sigterm_exits_promptly_while_a_handler_runs(spawn) -> None:
 def test_end_of_input_while_a_handler_ignores_cancel_still_exits_0(spawn) -> None:
     plugin = start(spawn)  # cancel grace 0.5 s
     plugin.initialize()
-    request_id = plugin.request("runner/run", call_params(kind="sleepy", manifest={"source": {"seconds": 30, "ignore_cancel": True}}))
+    request_id = plugin.request("runner/run", call_params(kind="sleepy", manifest=STUBBORN))
     time.sleep(0.1)
     started = time.monotonic()
     plugin.close_stdin()

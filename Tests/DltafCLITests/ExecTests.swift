@@ -1,0 +1,150 @@
+import DltafJSON
+import DltafTestSupport
+import Foundation
+import Testing
+
+@Suite("dltaf exec: lifecycle, results and exit codes")
+struct ExecTests {
+    @Test("the hello sample runs end to end through a Swift runner, a Python hook and a bash check")
+    func helloSample() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let manifests = TestPaths.repoRoot.appendingPathComponent("samples/manifests").path
+        let output = try runProcess(
+            TestPaths.dltaf, ["exec", "hello.yaml", "--json"],
+            environment: workspace.environment([
+                "DLTAF_PLUGIN_PATH": "../plugins", "DLTAF_HELLO_OUTPUT": workspace.path("out.jsonl"),
+                "DLTAF_HELLO_AUDIT": workspace.path("audit.jsonl"),
+            ]),
+            directory: manifests)
+        #expect(output.status == 0, "\(output.stderr)")
+        let result = try output.json()
+        #expect(result["status"] == "success")
+        #expect(result["load_metrics"]?["rows_count"] == 5)
+        #expect(result["checks"]?["selected"] == ["source_file"])
+        #expect(result["state"]?["rows_read"] == 5)
+        let specs = result["plugins"]?.arrayValue?.compactMap { $0["spec"]?.stringValue } ?? []
+        #expect(specs == ["samples.swift.hello_runner", "samples.python.audit_hook", "samples.bash.source_file_check"])
+        let deliveries = result["plugins"]?.arrayValue?.compactMap { $0["delivery"]?.stringValue } ?? []
+        #expect(deliveries == ["installed binary on PATH", "plugin-path descriptor", "plugin-path executable"])
+        #expect(result["plugins"]?.arrayValue?.allSatisfy { $0["protocol_version"] == 1 } == true)
+        #expect(workspace.read("out.jsonl").split(separator: "\n").count == 5)
+        let audit = workspace.read("audit.jsonl").split(separator: "\n")
+        #expect(audit.count == 2)
+        #expect(audit.first?.contains("\"pre_run\"") == true)
+        #expect(audit.last?.contains("\"post_run\"") == true)
+        // Live logs go to stderr, the result document alone to stdout.
+        #expect(output.stderr.contains("[samples.swift.hello_runner] loaded 5 rows"))
+        #expect(output.stderr.contains("progress: 5/5"))
+    }
+
+    @Test("the result document carries run id, timings and one report per plugin process")
+    func resultDocument() throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        try workspace.write("m.yaml", Fixtures.manifest(source: "rows: 7"))
+        let output = try workspace.dltaf(["exec", "m.yaml", "--json", "--result-file", "result.json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let result = try output.json()
+        #expect(result["status"] == "success")
+        #expect(result["mode"] == "run")
+        #expect(result["exit_code"] == 0)
+        #expect(result["run_id"]?.stringValue?.count == 36)
+        #expect(result["message"] == "acme loaded")
+        #expect(result["load_metrics"]?["rows_count"] == 7)
+        #expect(result["state"] == ["cursor": 7])
+        #expect(result["runner"]?["kind"] == "acme")
+        #expect(result["runner"]?["origin"] == "plugin:acme.runner")
+        let plugin = try #require(result["plugins"]?.arrayValue?.first)
+        #expect(plugin["name"] == "acme-runner")
+        #expect(plugin["version"] == "9.9.9")
+        #expect(plugin["calls"] == 2)
+        #expect(plugin["exit"] == "exited with status 0")
+        #expect((plugin["startup_ms"]?.doubleValue ?? 0) > 0)
+        for phase in ["load_ms", "start_plugins_ms", "validate_ms", "run_ms", "total_ms"] {
+            #expect(result["timings"]?[phase]?.doubleValue != nil, "missing timing \(phase)")
+        }
+        // The built-in log hook ran pre_run and post_run.
+        let hooks = result["hooks"]?.arrayValue?.compactMap { $0["event"]?.stringValue } ?? []
+        #expect(hooks == ["pre_run", "post_run"])
+        // --result-file holds the same document.
+        let file = try JSONParser.parse(workspace.read("result.json"))
+        #expect(file["run_id"] == result["run_id"])
+        #expect(workspace.read("calls.log") == "runner:validate\nrunner:run\n")
+    }
+
+    @Test("--validate-only, --plan and --dry-run stop before the runner")
+    func modes() throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        try workspace.write("m.yaml", Fixtures.manifest(run: "hooks: {enable: [first], plugins: [acme.hooks]}"))
+        let validate = try workspace.dltaf(["exec", "m.yaml", "--validate-only", "--json"])
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(try validate.json()["mode"] == "validate")
+        let plan = try workspace.dltaf(["exec", "m.yaml", "--plan", "--json", "--set", "source.password=hunter2"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let planned = try plan.json()
+        #expect(planned["status"] == "planned")
+        #expect(planned["plan"]?["runner"]?["kind"] == "acme")
+        #expect(planned["plan"]?["hooks"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["log", "first"])
+        #expect(planned["plan"]?["overrides"]?["source.password"] == "***redacted***")
+        #expect(!plan.stdout.contains("hunter2"))
+        let dry = try workspace.dltaf(["exec", "m.yaml", "--dry-run", "--json"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(try dry.json()["status"] == "dry_run")
+        // Only validate ran, three times; no hook, no run.
+        #expect(workspace.read("calls.log") == "runner:validate\nrunner:validate\nrunner:validate\n")
+    }
+
+    @Test("`dltaf manifest run --manifest M` is the same as `dltaf exec M`")
+    func pythonSpelling() throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        try workspace.write("m.yaml", Fixtures.manifest(source: "rows: 3"))
+        let output = try workspace.dltaf(["manifest", "run", "--manifest", "m.yaml", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(try output.json()["load_metrics"]?["rows_count"] == 3)
+    }
+
+    @Test("--set and --write-disposition override the manifest before validation")
+    func overrides() throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        try workspace.write("m.yaml", Fixtures.manifest(source: "rows: 1"))
+        let output = try workspace.dltaf([
+            "exec", "m.yaml", "--json", "--set", "source.rows=42", "--write-disposition", "append",
+        ])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(try output.json()["load_metrics"]?["rows_count"] == 42)
+        let bad = try workspace.dltaf(["exec", "m.yaml", "--json", "--set", "source.rows=many"])
+        #expect(bad.status == 2)
+        let error = try bad.json()["error"]
+        #expect(error?["code"] == "runner_validation_failed")
+        #expect(error?["diagnostics"]?[0]?["message"]?.stringValue?.contains("(value set with --set)") == true)
+    }
+
+    @Test("a runner that reports failed exits 1 and gets on_error hooks, not post_run")
+    func runnerFailureStatus() throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        try workspace.write(
+            "m.yaml",
+            Fixtures.manifest(run: "hooks: {enable: [first, second], plugins: [acme.hooks]}", source: "status: failed"))
+        let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
+        #expect(output.status == 1)
+        let result = try output.json()
+        #expect(result["status"] == "failed")
+        #expect(result["error"]?["code"] == "runner_reported_failure")
+        #expect(
+            workspace.read("calls.log")
+                == "runner:validate\nfirst:pre_run\nsecond:pre_run\nrunner:run\nsecond:on_error\nfirst:on_error\n")
+    }
+}
+
+extension JSONValue {
+    /// Element `index` of an array.
+    subscript(index: Int) -> JSONValue? {
+        guard let items = arrayValue, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+}

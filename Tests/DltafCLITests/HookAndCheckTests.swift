@@ -1,0 +1,146 @@
+import DltafJSON
+import DltafTestSupport
+import Foundation
+import Testing
+
+@Suite("hooks run in order and can veto; checks are selected and gate the run")
+struct HookAndCheckTests {
+    @Test("pre_run in order, post_run in reverse, one process per hook plugin")
+    func hookOrder() throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        try workspace.write("m.yaml", Fixtures.manifest(run: "hooks: {enable: [second, first], plugins: [acme.hooks]}"))
+        let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(
+            workspace.read("calls.log")
+                == "runner:validate\nsecond:pre_run\nfirst:pre_run\nrunner:run\nfirst:post_run\nsecond:post_run\n")
+        let hooksPlugin = try output.json()["plugins"]?.arrayValue?.first { $0["spec"] == "acme.hooks" }
+        #expect(hooksPlugin?["calls"] == 4)
+    }
+
+    @Test("a pre_run veto stops the run before the runner; reached hooks get on_error in reverse")
+    func veto() throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        try workspace.write(
+            "m.yaml",
+            Fixtures.manifest(run: "hooks:\n  enable: [first, second]\n  plugins: [acme.hooks]\n  config: {second: {veto: true}}"))
+        let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
+        #expect(output.status == 1)
+        let result = try output.json()
+        #expect(result["error"]?["code"] == "hook_veto")
+        #expect(result["error"]?["category"] == "POLICY")
+        #expect(result["message"]?.stringValue?.contains("second says no") == true)
+        #expect(
+            workspace.read("calls.log")
+                == "runner:validate\nfirst:pre_run\nsecond:pre_run\nsecond:on_error\nfirst:on_error\n")
+    }
+
+    @Test("`only` selects exactly the listed hooks; disable drops a default")
+    func hookSelection() throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        try workspace.write("m.yaml", Fixtures.manifest(run: "hooks: {only: [second], plugins: [acme.hooks]}"))
+        let only = try workspace.dltaf(["exec", "m.yaml", "--plan", "--json"])
+        #expect(try only.json()["plan"]?["hooks"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["second"])
+        try workspace.write("d.yaml", Fixtures.manifest(run: "hooks: {disable: [log]}"))
+        let disabled = try workspace.dltaf(["exec", "d.yaml", "--plan", "--json"])
+        #expect(try disabled.json()["plan"]?["hooks"] == [])
+    }
+
+    @Test("an unknown hook name is a located manifest error with a suggestion")
+    func unknownHook() throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        try workspace.write("m.yaml", Fixtures.manifest(run: "hooks:\n  enable: [frist]\n  plugins: [acme.hooks]"))
+        let output = try workspace.dltaf(["exec", "m.yaml"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("m.yaml:13:14: error: unknown hook \"frist\" (did you mean \"first\"?)"))
+    }
+
+    @Test("a failing selected check exits 3 before any hook or runner call")
+    func failingCheck() throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        let port = try closedPort()
+        try workspace.write(
+            "m.yaml", Fixtures.manifest(run: "online_checks: {config: {tcp: {endpoints: [\"127.0.0.1:\(port)\"]}}}"))
+        let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
+        #expect(output.status == 3)
+        let result = try output.json()
+        #expect(result["checks"]?["ok"] == false)
+        #expect(result["checks"]?["selected"] == ["tcp"])
+        #expect(result["error"]?["code"] == "online_checks_failed")
+        #expect(workspace.read("calls.log") == "runner:validate\n")
+    }
+
+    @Test("the tcp check passes against a listening port and reports its latency; disable skips it")
+    func passingAndDisabledCheck() throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        let listener = try Listener()
+        defer { listener.close() }
+        try workspace.write(
+            "m.yaml", Fixtures.manifest(run: "online_checks: {config: {tcp: {endpoints: [\"127.0.0.1:\(listener.port)\"]}}}"))
+        let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let tcp = try output.json()["checks"]?["results"]?["tcp"]
+        #expect(tcp?["ok"] == true)
+        #expect(tcp?["details"]?["results"]?[0]?["latency_ms"]?.doubleValue != nil)
+        let closed = try closedPort()
+        try workspace.write(
+            "d.yaml",
+            Fixtures.manifest(run: "online_checks:\n  disable: [tcp]\n  config: {tcp: {endpoints: [\"127.0.0.1:\(closed)\"]}}"))
+        let disabled = try workspace.dltaf(["exec", "d.yaml", "--json"])
+        #expect(disabled.status == 0, "\(disabled.stderr)")
+        #expect(try disabled.json()["checks"] == nil)
+    }
+
+    @Test("--dry-run runs the checks and reports their failure with exit 3")
+    func dryRunChecks() throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        let port = try closedPort()
+        try workspace.write(
+            "m.yaml", Fixtures.manifest(run: "online_checks: {only: [tcp], config: {tcp: {endpoints: [\"127.0.0.1:\(port)\"]}}}"))
+        let output = try workspace.dltaf(["exec", "m.yaml", "--dry-run"])
+        #expect(output.status == 3)
+        #expect(output.stderr.contains("connection refused") || output.stderr.contains("Connection refused"))
+    }
+}
+
+/// A loopback TCP listener on a free port, for the tcp check.
+final class Listener {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(descriptor, 16) == 0 else { throw CocoaError(.featureUnsupported) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        self.descriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        _ = Glibc.close(descriptor)
+    }
+}
+
+/// A loopback port nothing listens on.
+func closedPort() throws -> Int {
+    let listener = try Listener()
+    listener.close()
+    return listener.port
+}
