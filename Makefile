@@ -46,10 +46,12 @@ format:
 bench: setup
 	./scripts/bench.sh
 
+## install: a release build with the Swift runtime linked statically (faster start-up, no Swift runtime needed).
+STATIC_BUILD = $(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static
 install: setup
-	$(SWIFT) build -c release
+	$(STATIC_BUILD) --product dltaf
 	install -d "$(PREFIX)/bin"
-	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/dltaf" "$(PREFIX)/bin/dltaf"
+	install -m 0755 "$$($(STATIC_BUILD) --show-bin-path)/dltaf" "$(PREFIX)/bin/dltaf"
 
 clean:
 	rm -rf .build

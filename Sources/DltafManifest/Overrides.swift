@@ -55,6 +55,8 @@ public struct Override: Sendable, Equatable {
             }
             index = key.index(after: index)
         }
+        // A trailing '.' names an empty last key; without this check `a.=1` would silently replace all of `a`.
+        if key.last == "." { throw invalid("empty key in \"\(key)\"") }
         if !current.isEmpty { components.append(.key(current)) }
         guard !components.isEmpty else { throw invalid("empty key") }
         if case .index = components[0] { throw invalid("the path must start with a key") }

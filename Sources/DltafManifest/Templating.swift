@@ -7,11 +7,7 @@ import Foundation
 /// empty); with no default it becomes an empty string and a warning is recorded.
 enum Templating {
     static func apply(to manifest: inout Manifest, environment: [String: String], today: Date) {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy/MM/dd"
-        let todayText = formatter.string(from: today)
+        let todayText = UTCDate(today).slashedDate
         var context = Context(environment: environment, today: todayText, manifest: manifest)
         manifest.value = context.resolve(manifest.value, at: .root)
         manifest.warnings += context.warnings

@@ -72,15 +72,39 @@ public enum YAMLRenderer {
     ]
 
     static func quoteIfNeeded(_ text: String) -> String {
-        needsQuotes(text) ? JSONValue.string(text).jsonText : text
+        needsQuotes(text) ? doubleQuoted(text) : text
+    }
+
+    /// A YAML double-quoted scalar: JSON's escapes, plus `\u` escapes for the characters YAML may not hold raw
+    /// (DEL and C1 controls are refused by readers; NEL, U+2028 and U+2029 are line breaks; a BOM is stripped).
+    private static func doubleQuoted(_ text: String) -> String {
+        var result = ""
+        for scalar in JSONValue.string(text).jsonText.unicodeScalars {
+            if mustEscape(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func mustEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x7F...0x9F, 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF: return true
+        default: return false
+        }
     }
 
     private static func needsQuotes(_ text: String) -> Bool {
         guard let first = text.first, let last = text.last else { return true }
         if ambiguousWords.contains(text.lowercased()) { return true }
+        // A plain `<<` key is a merge key.
+        if text == "<<" { return true }
         if first == " " || last == " " || first.isNumber || first == "." || first == "-" || first == "+" { return true }
         if "!&*{}[],#|>'\"%@`?:".contains(first) { return true }
         if text.contains(": ") || text.contains(" #") || last == ":" { return true }
-        return text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        return text.unicodeScalars.contains { $0.value < 0x20 || mustEscape($0) }
     }
 }

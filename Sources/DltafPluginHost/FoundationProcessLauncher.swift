@@ -11,8 +11,10 @@ import Synchronization
 /// which loses data), stdin is written by a writer thread that treats EPIPE as "plugin gone", and the
 /// environment is passed explicitly. Foundation already puts each child in its own process group.
 public struct FoundationProcessLauncher: ProcessLauncher {
-    /// Creates a launcher. SIGPIPE must be ignored by the process (see `ignoreSIGPIPE()`).
-    public init() {}
+    /// Creates a launcher, and makes sure SIGPIPE is ignored process-wide (see `ignoreSIGPIPE()`).
+    public init() {
+        Self.ignoreSIGPIPE()
+    }
 
     /// Ignores SIGPIPE so that writing to a dead plugin returns EPIPE instead of killing dltaf.
     public static func ignoreSIGPIPE() {

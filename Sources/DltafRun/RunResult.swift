@@ -197,9 +197,7 @@ public struct RunResult: Sendable {
 
     /// RFC 3339 UTC with milliseconds.
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        UTCDate(date).rfc3339
     }
 }
 

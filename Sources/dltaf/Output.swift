@@ -31,7 +31,7 @@ enum Output {
 
     /// The one-paragraph human summary of a run.
     static func summary(of result: RunResult) -> String {
-        let seconds = result.finishedAt.map { String(format: "%.2fs", $0.timeIntervalSince(result.startedAt)) } ?? "?"
+        let seconds = result.finishedAt.map { "\(($0.timeIntervalSince(result.startedAt) * 100).rounded() / 100)s" } ?? "?"
         var lines = ["\(result.status.rawValue): \(result.pipelineName ?? result.manifestPath ?? "manifest") in \(seconds)"]
         if !result.message.isEmpty { lines.append("  " + result.message.replacingOccurrences(of: "\n", with: "\n  ")) }
         if let rows = result.loadMetrics?["rows_count"]?.intValue { lines.append("  rows: \(rows)") }

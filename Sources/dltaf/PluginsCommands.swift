@@ -186,7 +186,7 @@ extension Dltaf.PluginsGroup {
                 "\(handshake.plugin.name) \(handshake.plugin.version)" + (handshake.plugin.description.map { " — \($0)" } ?? ""),
                 "spec: \(parsed)", "executable: \(resolved.commandLine) (\(resolved.delivery.rawValue))",
                 "protocol: \(handshake.protocolVersion)",
-                String(format: "handshake: %.1f ms", description.startupMilliseconds ?? 0),
+                "handshake: \(((description.startupMilliseconds ?? 0) * 10).rounded() / 10) ms",
             ]
             for runner in handshake.provides.runners { lines.append("runner  \(runner.kind)\(Self.about(runner.description))") }
             for hook in handshake.provides.hooks {

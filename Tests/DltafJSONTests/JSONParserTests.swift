@@ -29,7 +29,7 @@ struct JSONParserValidTests {
         let value = try JSONParser.parse(text)
         let expected: JSONValue = [
             "name": "pipeline",
-            "items": [1, -2, 3.5, true, false, nil, [], [:]],
+            "items": [1, -2, 3.5, true, false, .null, [], [:]],
             "nested": ["a": ["b": [["c": "d"]]]],
         ]
         #expect(value == expected)
@@ -54,13 +54,13 @@ struct JSONParserValidTests {
         (#""\u20ac and é""#, "€ and é"),
         (#""é\n""#, "é\n"),
         ("\"\"", ""),
-    ])
+    ] as [(String, String)])
     func strings(text: String, expected: String) throws {
         #expect(try JSONParser.parse(text) == .string(expected))
     }
 
     @Test(arguments: [
-        ("0", JSONValue.int(0)),
+        ("0", .int(0)),
         ("-0", .int(0)),
         ("42", .int(42)),
         ("-17", .int(-17)),
@@ -70,7 +70,7 @@ struct JSONParserValidTests {
         ("9223372036854775808", .double(9_223_372_036_854_775_808.0)),
         ("-9223372036854775809", .double(-9_223_372_036_854_775_809.0)),
         ("18446744073709551616", .double(18_446_744_073_709_551_616.0)),
-        ("123456789012345678901234567890", .double(1.234_567_890_123_456_789e29)),
+        ("123456789012345678901234567890", .double(123_456_789_012_345_678_901_234_567_890.0)),
         ("1.5", .double(1.5)),
         ("-0.25", .double(-0.25)),
         ("1.0", .double(1.0)),
@@ -80,7 +80,7 @@ struct JSONParserValidTests {
         ("-1.25E-2", .double(-0.0125)),
         ("0.1", .double(0.1)),
         ("6.02214076e23", .double(6.022_140_76e23)),
-    ])
+    ] as [(String, JSONValue)])
     func numbers(text: String, expected: JSONValue) throws {
         let value = try JSONParser.parse(text)
         #expect(value == expected)
@@ -169,7 +169,7 @@ struct JSONParserRejectionTests {
         (#""\ude00""#, 7, "unpaired surrogate"),
         (#""\ud83d\u0041""#, 13, "unpaired surrogate"),
         (#""\ud83d\ud83d""#, 13, "unpaired surrogate"),
-    ])
+    ] as [(String, Int, String)])
     func rejects(text: String, offset: Int, reason: String) throws {
         let error = try #require(parseError(text))
         #expect(error.offset == offset, "\(text): \(error)")
@@ -183,7 +183,7 @@ struct JSONParserRejectionTests {
         (Array(#""\n"#.utf8) + [0x09] + Array(#"""#.utf8), 3),
         (Array(#"["ok", ""#.utf8) + [0x0A] + Array(#""]"#.utf8), 8),
         ([0x22, 0x1F, 0x22], 1),
-    ])
+    ] as [([UInt8], Int)])
     func rejectsControlCharactersInStrings(bytes: [UInt8], offset: Int) throws {
         let error = try #require(parseError(bytes))
         #expect(error.offset == offset)

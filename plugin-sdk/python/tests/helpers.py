@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import importlib.util
 import json
 import os
@@ -37,6 +38,27 @@ def context(**overrides: Any) -> dict[str, Any]:
     from dltaf_plugin.testing import default_context
 
     return default_context(**overrides)
+
+
+def vectors(kind: str) -> list[str]:
+    """The vector files under protocol/vectors/<kind>/, sorted."""
+    return sorted(glob.glob(os.path.join(REPO, "protocol", "vectors", kind, "*.jsonl")))
+
+
+def sample_vectors_with_plugins() -> list[str]:
+    """The sample vectors whose plugin is a folder plugin or script under samples/plugins (others, such as
+    the Swift samples, are built binaries that the Swift test suite replays)."""
+    replay = load_replay()
+    return [path for path in vectors("samples") if _resolves(replay, path)]
+
+
+def _resolves(replay: Any, path: str) -> bool:
+    spec = replay.load_vector(path)[0]
+    try:
+        replay.resolve(spec, PLUGINS_ROOT)
+    except replay.BadVector:
+        return False
+    return True
 
 
 def load_replay() -> Any:

@@ -16,7 +16,15 @@ jsonschema = pytest.importorskip("jsonschema")
 referencing = pytest.importorskip("referencing")
 
 from demo_plugin import make_plugin  # noqa: E402
-from helpers import BASH_CHECK, DEMO_PLUGIN, INIT_PARAMS, REPO, SCHEMAS, context  # noqa: E402
+from helpers import (  # noqa: E402
+    BASH_CHECK,
+    DEMO_PLUGIN,
+    INIT_PARAMS,
+    SCHEMAS,
+    context,
+    sample_vectors_with_plugins,
+    vectors,
+)
 
 from dltaf_plugin import RpcError  # noqa: E402
 from dltaf_plugin.testing import InMemoryHost  # noqa: E402
@@ -136,8 +144,8 @@ def test_subprocess_sessions_match_the_schemas(spawn, argv: list[str]) -> None:
 
 
 def test_vector_sends_match_the_schemas() -> None:
-    vectors = glob.glob(os.path.join(REPO, "protocol", "vectors", "*", "*.jsonl"))
-    sent = [json.loads(line)["send"] for path in vectors for line in open(path, encoding="utf-8")
+    files = vectors("common") + sample_vectors_with_plugins()
+    sent = [json.loads(line)["send"] for path in files for line in open(path, encoding="utf-8")
             if line.startswith('{"send"')]
     assert len(sent) > 10
     check_transcript(sent, [])
