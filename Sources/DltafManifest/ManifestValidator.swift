@@ -31,7 +31,7 @@ public enum ManifestValidator {
     }
 
     /// Reads a boolean where the schema expects one: JSON booleans, and the words the Python dltaf accepts
-    /// (`yes/no/on/off/y/n/true/false/1/0`, any case); an `${ENV:...}` left unresolved is not an error.
+    /// (`yes/no/on/off/y/n/true/false/1/0`, any case). Nil means the value is not a boolean.
     public static func coerceBool(_ value: JSONValue) -> Bool? {
         switch value {
         case .bool(let flag): return flag
@@ -112,7 +112,8 @@ public enum ManifestValidator {
             guard mapping(at: ["pipeline"], required: true) != nil else { return }
             checkKeys(at: ["pipeline"], allowed: ManifestValidator.pipelineKeys, section: "pipeline")
             for key in ["name", "destination", "dataset"] { requireString(at: ["pipeline", key]) }
-            if let devMode = manifest.value(at: ["pipeline", "dev_mode"]), !devMode.isNull,
+            // An empty string is what an unset `${ENV:...}` leaves: no value, as in the Python dltaf.
+            if let devMode = manifest.value(at: ["pipeline", "dev_mode"]), !devMode.isNull, devMode != "",
                 ManifestValidator.coerceBool(devMode) == nil
             {
                 add("manifest.type", "pipeline.dev_mode must be a boolean (true/false), got \(devMode.jsonText)",

@@ -54,6 +54,7 @@ public final class PluginConnection: Sendable {
         var answered: Set<Int> = []
         var handshakeDone = false
         var stdoutClosed = false
+        var stderrClosed = false
         var exit: ProcessExit?
         var exitWaiters: [CheckedContinuation<ProcessExit?, Never>] = []
         var stderrTail: StderrTail
@@ -101,7 +102,10 @@ public final class PluginConnection: Sendable {
             stdout: { [self] chunk in receiveStdout(chunk) },
             stdoutClosed: { [self] in stdoutDidClose() },
             stderr: { [self] chunk in receiveStderr(chunk) },
-            stderrClosed: { [self] in flushStderr() },
+            stderrClosed: { [self] in
+                flushStderr()
+                state.withLock { $0.stderrClosed = true }
+            },
             exited: { [self] exit in processDidExit(exit) })
         do {
             let child = try launcher.launch(launch, callbacks: callbacks)
@@ -350,9 +354,13 @@ public final class PluginConnection: Sendable {
             return !state.pending.isEmpty
         }
         guard hasPending else { return }
-        // Give the exit status a moment to arrive so the failure can say how the plugin ended.
+        // Give the exit status and the last stderr lines a moment to arrive, so the failure can say how the
+        // plugin ended and what it said last.
         Task { [self] in
-            let exit = await waitForExit(within: .seconds(1))
+            let exit = await waitForExit(within: .seconds(2))
+            for _ in 0..<50 where !state.withLock({ $0.stderrClosed }) {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
             failAll(.exitedWithoutResult(exit))
         }
     }

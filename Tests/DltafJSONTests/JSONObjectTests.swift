@@ -27,16 +27,17 @@ struct JSONObjectTests {
         #expect(lhs.keys != rhs.keys)
     }
 
-    @Test(arguments: [
-        (["a": 1], ["a": 1, "b": 2]),
-        (["a": 1, "b": 2], ["a": 1]),
-        (["a": 1, "b": 2], ["a": 1, "b": 3]),
-        (["a": 1, "b": 2], ["a": 1, "c": 2]),
-        (["a": 1], ["a": 1.0]),
-        (["a": ["x": 1]], ["a": ["x": 2]]),
-        (["a": .null], [:]),
-        (["a": [1, 2]], ["a": [2, 1]]),
-    ] as [(JSONObject, JSONObject)])
+    @Test(
+        arguments: [
+            (["a": 1], ["a": 1, "b": 2]),
+            (["a": 1, "b": 2], ["a": 1]),
+            (["a": 1, "b": 2], ["a": 1, "b": 3]),
+            (["a": 1, "b": 2], ["a": 1, "c": 2]),
+            (["a": 1], ["a": 1.0]),
+            (["a": ["x": 1]], ["a": ["x": 2]]),
+            (["a": .null], [:]),
+            (["a": [1, 2]], ["a": [2, 1]]),
+        ] as [(JSONObject, JSONObject)])
     func differentObjectsAreNotEqual(lhs: JSONObject, rhs: JSONObject) {
         #expect(lhs != rhs)
         #expect(rhs != lhs)
@@ -114,15 +115,16 @@ struct JSONObjectTests {
         #expect(JSONValue.double(.nan).intValue == nil)
     }
 
-    @Test(arguments: [
-        (.null, "null"),
-        (true, "a boolean"),
-        (1, "an integer"),
-        (1.5, "a number"),
-        ("x", "a string"),
-        ([], "a list"),
-        ([:], "a mapping"),
-    ] as [(JSONValue, String)])
+    @Test(
+        arguments: [
+            (.null, "null"),
+            (true, "a boolean"),
+            (1, "an integer"),
+            (1.5, "a number"),
+            ("x", "a string"),
+            ([], "a list"),
+            ([:], "a mapping"),
+        ] as [(JSONValue, String)])
     func typeDescriptions(value: JSONValue, expected: String) {
         #expect(value.typeDescription == expected)
     }

@@ -107,21 +107,22 @@ struct JSONWriterTests {
         #expect(try JSONParser.parse(JSONWriter(style: .pretty).string(["x": .double(number)])) == ["x": .null])
     }
 
-    @Test(arguments: [
-        ("\"", #""\"""#),
-        ("\\", #""\\""#),
-        ("/", #""/""#),
-        ("\n", #""\n""#),
-        ("\r", #""\r""#),
-        ("\t", #""\t""#),
-        ("\u{0}", #""\u0000""#),
-        ("\u{1}", #""\u0001""#),
-        ("\u{08}", #""\u0008""#),
-        ("\u{0C}", #""\u000c""#),
-        ("\u{1F}", #""\u001f""#),
-        ("\u{7F}", "\"\u{7F}\""),
-        ("é😀", "\"é😀\""),
-    ] as [(String, String)])
+    @Test(
+        arguments: [
+            ("\"", #""\"""#),
+            ("\\", #""\\""#),
+            ("/", #""/""#),
+            ("\n", #""\n""#),
+            ("\r", #""\r""#),
+            ("\t", #""\t""#),
+            ("\u{0}", #""\u0000""#),
+            ("\u{1}", #""\u0001""#),
+            ("\u{08}", #""\u0008""#),
+            ("\u{0C}", #""\u000c""#),
+            ("\u{1F}", #""\u001f""#),
+            ("\u{7F}", "\"\u{7F}\""),
+            ("é😀", "\"é😀\""),
+        ] as [(String, String)])
     func escapesStrings(text: String, expected: String) {
         #expect(JSONValue.string(text).jsonText == expected)
         var output: [UInt8] = [0x41]

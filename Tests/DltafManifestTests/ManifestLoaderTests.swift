@@ -94,12 +94,13 @@ struct ManifestLoaderTests {
         #expect(diagnostic.file == manifestFile)
     }
 
-    @Test(arguments: [
-        ("- a\n- b\n", mark(1, 1)),
-        ("just text\n", mark(1, 1)),
-        ("\n\n  42\n", mark(3, 3)),
-        ("~\n", mark(1, 1)),
-    ] as [(String, YAMLMark)])
+    @Test(
+        arguments: [
+            ("- a\n- b\n", mark(1, 1)),
+            ("just text\n", mark(1, 1)),
+            ("\n\n  42\n", mark(3, 3)),
+            ("~\n", mark(1, 1)),
+        ] as [(String, YAMLMark)])
     func nonMappingRootIsAnError(text: String, expected: YAMLMark) throws {
         let diagnostic = try #require(manifestError(text)?.diagnostics.first)
         #expect(diagnostic.code == "manifest.not_mapping")

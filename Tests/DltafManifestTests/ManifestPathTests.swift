@@ -3,23 +3,24 @@ import Testing
 
 @Suite("ManifestPath")
 struct ManifestPathTests {
-    @Test(arguments: [
-        ([], "(root)", ""),
-        ([.key("version")], "version", "/version"),
-        ([.key("run"), .key("hooks"), .key("enable"), .index(1)], "run.hooks.enable[1]", "/run/hooks/enable/1"),
-        ([.key("a"), .index(0), .index(2), .key("b")], "a[0][2].b", "/a/0/2/b"),
-        ([.key("a/b")], "a/b", "/a~1b"),
-        ([.key("a~b")], "a~b", "/a~0b"),
-        ([.key("~1")], "~1", "/~01"),
-        ([.key("~/")], "~/", "/~0~1"),
-        ([.key("/~"), .key("x")], "/~.x", "/~1~0/x"),
-        ([.key("")], "", "/"),
-        ([.key("a"), .key("")], "a.", "/a/"),
-        ([.key("01")], "01", "/01"),
-        ([.key("-1")], "-1", "/-1"),
-        ([.key("a.b"), .key("c d")], "a.b.c d", "/a.b/c d"),
-        ([.key("ü€")], "ü€", "/ü€"),
-    ] as [([ManifestPath.Component], String, String)])
+    @Test(
+        arguments: [
+            ([], "(root)", ""),
+            ([.key("version")], "version", "/version"),
+            ([.key("run"), .key("hooks"), .key("enable"), .index(1)], "run.hooks.enable[1]", "/run/hooks/enable/1"),
+            ([.key("a"), .index(0), .index(2), .key("b")], "a[0][2].b", "/a/0/2/b"),
+            ([.key("a/b")], "a/b", "/a~1b"),
+            ([.key("a~b")], "a~b", "/a~0b"),
+            ([.key("~1")], "~1", "/~01"),
+            ([.key("~/")], "~/", "/~0~1"),
+            ([.key("/~"), .key("x")], "/~.x", "/~1~0/x"),
+            ([.key("")], "", "/"),
+            ([.key("a"), .key("")], "a.", "/a/"),
+            ([.key("01")], "01", "/01"),
+            ([.key("-1")], "-1", "/-1"),
+            ([.key("a.b"), .key("c d")], "a.b.c d", "/a.b/c d"),
+            ([.key("ü€")], "ü€", "/ü€"),
+        ] as [([ManifestPath.Component], String, String)])
     func dottedAndPointerForms(components: [ManifestPath.Component], dotted: String, pointer: String) throws {
         let path = ManifestPath(components)
         #expect(path.description == dotted)
@@ -27,6 +28,13 @@ struct ManifestPathTests {
         let back = try #require(ManifestPath(pointer: pointer))
         #expect(back == path)
         #expect(back.pointer == pointer)
+    }
+
+    @Test(arguments: ["version", "run.hooks.enable[1]", "a[0][2].b", "pipeline.dev_mode", "x[10].y[0]"])
+    func dottedFormRoundTripsThroughOverrideParsing(dotted: String) throws {
+        let path = try Override(parsing: dotted + "=1").path
+        #expect(path.description == dotted)
+        #expect(ManifestPath(pointer: path.pointer) == path)
     }
 
     @Test func numericPointerTokensBecomeIndexes() throws {

@@ -40,27 +40,28 @@ struct ManifestValidatorTests {
     }
 
     @Test func fullValidManifestIsValid() throws {
-        let text = minimalManifest + """
-            run:
-              write_disposition: merge
-              hooks:
-                enable: [log]
-                disable: metrics
-                plugins:
-                  - ./hooks/custom
-                config:
-                  log: {level: debug}
-                  metrics: ~
-              online_checks:
-                only: [tcp]
-              runners:
-                plugins: internal.runner
-            connections: {}
-            airflow: {}
-            depends_on: [other]
-            task_group: ingest
+        let text =
+            minimalManifest + """
+                run:
+                  write_disposition: merge
+                  hooks:
+                    enable: [log]
+                    disable: metrics
+                    plugins:
+                      - ./hooks/custom
+                    config:
+                      log: {level: debug}
+                      metrics: ~
+                  online_checks:
+                    only: [tcp]
+                  runners:
+                    plugins: internal.runner
+                connections: {}
+                airflow: {}
+                depends_on: [other]
+                task_group: ingest
 
-            """
+                """
         #expect(try validate(text).isEmpty)
     }
 
@@ -114,12 +115,13 @@ struct ManifestValidatorTests {
     }
 
     @Test func unknownKeysInsideSectionsAreLocatedOnTheKey() throws {
-        let text = minimalManifest + """
-            run:
-              hooks:
-                enabel: [log]
+        let text =
+            minimalManifest + """
+                run:
+                  hooks:
+                    enabel: [log]
 
-            """
+                """
         let result = try validate(text)
         #expect(result.map(Finding.init) == [Finding("manifest.unknown_key", 10, 5, ["run", "hooks", "enabel"])])
         #expect(result.first?.message.contains("(did you mean \"enable\"?)") == true)
@@ -134,12 +136,13 @@ struct ManifestValidatorTests {
         #expect(result.first?.message.contains("\"pipeline.name\"") == true)
     }
 
-    @Test(arguments: [
-        ("name: 5", "manifest.type", 3, 9, ["pipeline", "name"], "pipeline.name must be a string, got an integer"),
-        ("name: [a]", "manifest.type", 3, 9, ["pipeline", "name"], "pipeline.name must be a string, got a list"),
-        ("name: \"\"", "manifest.empty_value", 3, 9, ["pipeline", "name"], "pipeline.name must not be empty"),
-        ("name: ~", "manifest.missing_key", 2, 1, ["pipeline", "name"], "missing required key \"pipeline.name\""),
-    ] as [(String, String, Int, Int, ManifestPath, String)])
+    @Test(
+        arguments: [
+            ("name: 5", "manifest.type", 3, 9, ["pipeline", "name"], "pipeline.name must be a string, got an integer"),
+            ("name: [a]", "manifest.type", 3, 9, ["pipeline", "name"], "pipeline.name must be a string, got a list"),
+            ("name: \"\"", "manifest.empty_value", 3, 9, ["pipeline", "name"], "pipeline.name must not be empty"),
+            ("name: ~", "manifest.missing_key", 2, 1, ["pipeline", "name"], "missing required key \"pipeline.name\""),
+        ] as [(String, String, Int, Int, ManifestPath, String)])
     func badPipelineName(
         written: String, code: String, line: Int, column: Int, path: ManifestPath, message: String
     ) throws {
@@ -157,7 +160,10 @@ struct ManifestValidatorTests {
                 Finding("manifest.type", 2, 11, ["pipeline"]),
                 Finding("manifest.type", 3, 9, ["source"]),
             ])
-        #expect(result.map(\.message) == ["pipeline must be a mapping, got a list", "source must be a mapping, got a string"])
+        #expect(
+            result.map(\.message) == [
+                "pipeline must be a mapping, got a list", "source must be a mapping, got a string",
+            ])
     }
 
     @Test func missingSections() throws {
@@ -186,34 +192,42 @@ struct ManifestValidatorTests {
 
     @Test(arguments: ["enable", "disable"])
     func onlyCombinedWithEnableOrDisable(other: String) throws {
-        let text = minimalManifest + """
-            run:
-              online_checks:
-                \(other): [a]
-                only: [b]
+        let text =
+            minimalManifest + """
+                run:
+                  online_checks:
+                    \(other): [a]
+                    only: [b]
 
-            """
+                """
         let result = try validate(text)
-        #expect(result.map(Finding.init) == [Finding("manifest.selection_conflict", 11, 5, ["run", "online_checks", "only"])])
+        #expect(
+            result.map(Finding.init) == [
+                Finding("manifest.selection_conflict", 11, 5, ["run", "online_checks", "only"])
+            ])
         #expect(result.first?.message == "run.online_checks.only cannot be combined with enable or disable")
     }
 
     @Test func nonStringListItems() throws {
-        let text = minimalManifest + """
-            run:
-              hooks:
-                enable: [a, 3, b, {x: 1}]
-                plugins:
-                  - ok
-                  - [nested]
+        let text =
+            minimalManifest + """
+                run:
+                  hooks:
+                    enable: [a, 3, b, {x: 1}]
+                    plugins:
+                      - ok
+                      - [nested]
 
-            """
+                """
         let result = try validate(text)
         #expect(
             result.map(Finding.init) == [
-                Finding("manifest.type", 10, 17, ManifestPath([.key("run"), .key("hooks"), .key("enable"), .index(1)])),
-                Finding("manifest.type", 10, 23, ManifestPath([.key("run"), .key("hooks"), .key("enable"), .index(3)])),
-                Finding("manifest.type", 13, 9, ManifestPath([.key("run"), .key("hooks"), .key("plugins"), .index(1)])),
+                Finding(
+                    "manifest.type", 10, 17, ManifestPath([.key("run"), .key("hooks"), .key("enable"), .index(1)])),
+                Finding(
+                    "manifest.type", 10, 23, ManifestPath([.key("run"), .key("hooks"), .key("enable"), .index(3)])),
+                Finding(
+                    "manifest.type", 13, 9, ManifestPath([.key("run"), .key("hooks"), .key("plugins"), .index(1)])),
             ])
         #expect(result.first?.message == "run.hooks.enable[1] must be a string, got an integer")
     }
@@ -231,15 +245,16 @@ struct ManifestValidatorTests {
     }
 
     @Test func configEntryThatIsNotAMapping() throws {
-        let text = minimalManifest + """
-            run:
-              hooks:
-                config:
-                  log: verbose
-                  ok: {}
-                  empty: ~
+        let text =
+            minimalManifest + """
+                run:
+                  hooks:
+                    config:
+                      log: verbose
+                      ok: {}
+                      empty: ~
 
-            """
+                """
         let result = try validate(text)
         #expect(result.map(Finding.init) == [Finding("manifest.type", 11, 12, ["run", "hooks", "config", "log"])])
         #expect(result.first?.message == "run.hooks.config.log must be a mapping, got a string")
@@ -247,7 +262,9 @@ struct ManifestValidatorTests {
 
     @Test(arguments: ["yes", "no", "true", "False", "on", "OFF", "y", "1", "0"])
     func devModeAcceptsBooleanWords(written: String) throws {
-        #expect(try validate(minimalManifest.replacingOccurrences(of: "raw\n", with: "raw\n  dev_mode: \(written)\n")).isEmpty)
+        #expect(
+            try validate(minimalManifest.replacingOccurrences(of: "raw\n", with: "raw\n  dev_mode: \(written)\n"))
+                .isEmpty)
     }
 
     @Test(arguments: ["maybe", "2", "[true]", "\"\""])
@@ -283,33 +300,34 @@ struct ManifestValidatorTests {
             ])
     }
 
-    @Test(arguments: [
-        (.bool(true), true),
-        (.bool(false), false),
-        (.int(1), true),
-        (.int(0), false),
-        (.int(2), nil),
-        (.int(-1), nil),
-        (.double(1.0), nil),
-        ("true", true),
-        ("TRUE", true),
-        ("yes", true),
-        ("Yes", true),
-        ("y", true),
-        ("on", true),
-        ("1", true),
-        ("false", false),
-        ("No", false),
-        ("n", false),
-        ("off", false),
-        ("0", false),
-        ("maybe", nil),
-        ("", nil),
-        (" yes", nil),
-        (.null, nil),
-        ([true], nil),
-        (["a": true], nil),
-    ] as [(JSONValue, Bool?)])
+    @Test(
+        arguments: [
+            (.bool(true), true),
+            (.bool(false), false),
+            (.int(1), true),
+            (.int(0), false),
+            (.int(2), nil),
+            (.int(-1), nil),
+            (.double(1.0), nil),
+            ("true", true),
+            ("TRUE", true),
+            ("yes", true),
+            ("Yes", true),
+            ("y", true),
+            ("on", true),
+            ("1", true),
+            ("false", false),
+            ("No", false),
+            ("n", false),
+            ("off", false),
+            ("0", false),
+            ("maybe", nil),
+            ("", nil),
+            (" yes", nil),
+            (.null, nil),
+            ([true], nil),
+            (["a": true], nil),
+        ] as [(JSONValue, Bool?)])
     func coerceBool(value: JSONValue, expected: Bool?) {
         #expect(ManifestValidator.coerceBool(value) == expected)
     }

@@ -36,7 +36,8 @@ struct NameSelectionTests {
     }
 
     @Test func onlyReplacesEverythingInItsOrder() {
-        let selection = NameSelection(enable: ["audit"], disable: ["metrics"], only: ["tcp", "log", "tcp"], section: section)
+        let selection = NameSelection(
+            enable: ["audit"], disable: ["metrics"], only: ["tcp", "log", "tcp"], section: section)
         let outcome = selection.apply(defaults: defaults, available: available)
         #expect(outcome.selected == ["tcp", "log"])
         #expect(outcome.unknown.isEmpty)

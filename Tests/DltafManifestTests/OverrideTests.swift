@@ -5,44 +5,46 @@ import Testing
 
 @Suite("--set overrides: parsing")
 struct OverrideParsingTests {
-    @Test(arguments: [
-        ("a=1", [.key("a")]),
-        ("a.b[0].c=1", [.key("a"), .key("b"), .index(0), .key("c")]),
-        ("run.hooks.enable[1]=x", [.key("run"), .key("hooks"), .key("enable"), .index(1)]),
-        ("a[1][2]=x", [.key("a"), .index(1), .index(2)]),
-        ("a[0]=x", [.key("a"), .index(0)]),
-        ("a[10].b[3]=x", [.key("a"), .index(10), .key("b"), .index(3)]),
-        ("key_with-dash=x", [.key("key_with-dash")]),
-        ("pipeline.name=a=b", [.key("pipeline"), .key("name")]),
-    ] as [(String, [ManifestPath.Component])])
+    @Test(
+        arguments: [
+            ("a=1", [.key("a")]),
+            ("a.b[0].c=1", [.key("a"), .key("b"), .index(0), .key("c")]),
+            ("run.hooks.enable[1]=x", [.key("run"), .key("hooks"), .key("enable"), .index(1)]),
+            ("a[1][2]=x", [.key("a"), .index(1), .index(2)]),
+            ("a[0]=x", [.key("a"), .index(0)]),
+            ("a[10].b[3]=x", [.key("a"), .index(10), .key("b"), .index(3)]),
+            ("key_with-dash=x", [.key("key_with-dash")]),
+            ("pipeline.name=a=b", [.key("pipeline"), .key("name")]),
+        ] as [(String, [ManifestPath.Component])])
     func parsesPaths(argument: String, components: [ManifestPath.Component]) throws {
         let override = try Override(parsing: argument)
         #expect(override.path == ManifestPath(components))
         #expect(override.argument == argument)
     }
 
-    @Test(arguments: [
-        ("k=1", .int(1)),
-        ("k=-7", .int(-7)),
-        ("k=1.5", .double(1.5)),
-        ("k=true", .bool(true)),
-        ("k=false", .bool(false)),
-        ("k=null", .null),
-        ("k=[\"a\", 2]", ["a", 2]),
-        ("k={\"x\": {\"y\": 1}}", ["x": ["y": 1]]),
-        ("k=\"quoted\"", "quoted"),
-        ("k=\"10\"", "10"),
-        ("k=\"true\"", "true"),
-        ("k=hello", "hello"),
-        ("k=hello world", "hello world"),
-        ("k=", ""),
-        ("k=a=b", "a=b"),
-        ("k=yes", "yes"),
-        ("k=01", "01"),
-        ("k=[1,", "[1,"),
-        ("k=\"unterminated", "\"unterminated"),
-        ("k=TRUE", "TRUE"),
-    ] as [(String, JSONValue)])
+    @Test(
+        arguments: [
+            ("k=1", .int(1)),
+            ("k=-7", .int(-7)),
+            ("k=1.5", .double(1.5)),
+            ("k=true", .bool(true)),
+            ("k=false", .bool(false)),
+            ("k=null", .null),
+            ("k=[\"a\", 2]", ["a", 2]),
+            ("k={\"x\": {\"y\": 1}}", ["x": ["y": 1]]),
+            ("k=\"quoted\"", "quoted"),
+            ("k=\"10\"", "10"),
+            ("k=\"true\"", "true"),
+            ("k=hello", "hello"),
+            ("k=hello world", "hello world"),
+            ("k=", ""),
+            ("k=a=b", "a=b"),
+            ("k=yes", "yes"),
+            ("k=01", "01"),
+            ("k=[1,", "[1,"),
+            ("k=\"unterminated", "\"unterminated"),
+            ("k=TRUE", "TRUE"),
+        ] as [(String, JSONValue)])
     func readsValuesAsJSONOrAsAString(argument: String, expected: JSONValue) throws {
         let override = try Override(parsing: argument)
         #expect(override.value == expected)
@@ -50,25 +52,26 @@ struct OverrideParsingTests {
         #expect(override.value.typeDescription == expected.typeDescription)
     }
 
-    @Test(arguments: [
-        ("no-equals-sign", "expected KEY=VALUE"),
-        ("", "expected KEY=VALUE"),
-        ("=1", "empty key"),
-        ("a..b=1", "empty key"),
-        (".a=1", "empty key"),
-        ("a.=1", "empty key"),
-        ("a.b.=1", "empty key"),
-        ("a[0]..b=1", "empty key"),
-        ("a[0].=1", "empty key"),
-        ("a[x]=1", "expected [index] with a number"),
-        ("a[]=1", "expected [index] with a number"),
-        ("a[-1]=1", "expected [index] with a number"),
-        ("a[1=1", "expected [index] with a number"),
-        ("a[1]b=1", "expected '.' or '[' after ]"),
-        ("a]=1", "unbalanced ]"),
-        ("[0]=1", "the path must start with a key"),
-        ("[0].a=1", "the path must start with a key"),
-    ] as [(String, String)])
+    @Test(
+        arguments: [
+            ("no-equals-sign", "expected KEY=VALUE"),
+            ("", "expected KEY=VALUE"),
+            ("=1", "empty key"),
+            ("a..b=1", "empty key"),
+            (".a=1", "empty key"),
+            ("a.=1", "empty key"),
+            ("a.b.=1", "empty key"),
+            ("a[0]..b=1", "empty key"),
+            ("a[0].=1", "empty key"),
+            ("a[x]=1", "expected [index] with a number"),
+            ("a[]=1", "expected [index] with a number"),
+            ("a[-1]=1", "expected [index] with a number"),
+            ("a[1=1", "expected [index] with a number"),
+            ("a[1]b=1", "expected '.' or '[' after ]"),
+            ("a]=1", "unbalanced ]"),
+            ("[0]=1", "the path must start with a key"),
+            ("[0].a=1", "the path must start with a key"),
+        ] as [(String, String)])
     func rejectsMalformedArguments(argument: String, reason: String) throws {
         let error = try #require(overrideError(argument))
         let diagnostic = try #require(error.diagnostics.first)
@@ -136,14 +139,15 @@ struct OverrideApplyTests {
         #expect(manifest.pipelineName == "second")
     }
 
-    @Test(arguments: [
-        ("pipeline.name.first=x", "cannot set key \"first\" inside a string", mark(3, 9)),
-        ("version[0]=x", "cannot set index [0] inside an integer", mark(1, 10)),
-        ("pipeline[0]=x", "cannot set index [0] inside a mapping", mark(3, 3)),
-        ("source.kind.a.b=x", "cannot set key \"a\" inside a string", mark(7, 9)),
-        ("pipeline.name[2000]=x", "cannot set index [2000] inside a string", mark(3, 9)),
-        ("list[5000]=x", "index [5000] is too far past the end", mark(1, 1)),
-    ] as [(String, String, YAMLMark)])
+    @Test(
+        arguments: [
+            ("pipeline.name.first=x", "cannot set key \"first\" inside a string", mark(3, 9)),
+            ("version[0]=x", "cannot set index [0] inside an integer", mark(1, 10)),
+            ("pipeline[0]=x", "cannot set index [0] inside a mapping", mark(3, 3)),
+            ("source.kind.a.b=x", "cannot set key \"a\" inside a string", mark(7, 9)),
+            ("pipeline.name[2000]=x", "cannot set index [2000] inside a string", mark(3, 9)),
+            ("list[5000]=x", "index [5000] is too far past the end", mark(1, 1)),
+        ] as [(String, String, YAMLMark)])
     func conflictsThroughAScalarAreErrors(argument: String, reason: String, expected: YAMLMark) throws {
         let diagnostic = try #require(try conflict(argument))
         #expect(diagnostic.code == "override.conflict")

@@ -10,30 +10,31 @@ struct TemplatingTests {
         try parseManifest("value: \(written)\n", environment: environment).value["value"]
     }
 
-    @Test(arguments: [
-        // Whole-value placeholders.
-        ("${ENV:NAME}", ["NAME": "set"], "set"),
-        ("${ENV:NAME|fallback}", ["NAME": "set"], "set"),
-        ("${ENV:NAME|fallback}", [:], "fallback"),
-        ("${ENV:NAME|fallback}", ["NAME": ""], "fallback"),
-        ("${ENV:NAME|}", [:], ""),
-        ("${ENV:NAME|a|b}", [:], "a|b"),
-        ("${ENV:NAME|with spaces}", [:], "with spaces"),
-        ("\"${ENV:NAME|quoted}\"", [:], "quoted"),
-        ("${ENV:_under_1}", ["_under_1": "ok"], "ok"),
-        ("${ENV:NAME}", ["NAME": "${ENV:OTHER}", "OTHER": "no recursion"], "${ENV:OTHER}"),
-        // Not whole-value: left untouched.
-        ("prefix-${ENV:NAME}", ["NAME": "set"], "prefix-${ENV:NAME}"),
-        ("\"${ENV:NAME} suffix\"", ["NAME": "set"], "${ENV:NAME} suffix"),
-        ("\" ${ENV:NAME}\"", ["NAME": "set"], " ${ENV:NAME}"),
-        ("${ENV:NAME}${ENV:NAME}", ["NAME": "set"], "${ENV:NAME}${ENV:NAME}"),
-        // Not a valid placeholder name: left untouched.
-        ("${ENV:}", [:], "${ENV:}"),
-        ("${ENV:1ABC}", ["1ABC": "x"], "${ENV:1ABC}"),
-        ("${ENV:A-B}", ["A-B": "x"], "${ENV:A-B}"),
-        ("${env:NAME}", ["NAME": "set"], "${env:NAME}"),
-        ("$ENV:NAME", ["NAME": "set"], "$ENV:NAME"),
-    ] as [(String, [String: String], String)])
+    @Test(
+        arguments: [
+            // Whole-value placeholders.
+            ("${ENV:NAME}", ["NAME": "set"], "set"),
+            ("${ENV:NAME|fallback}", ["NAME": "set"], "set"),
+            ("${ENV:NAME|fallback}", [:], "fallback"),
+            ("${ENV:NAME|fallback}", ["NAME": ""], "fallback"),
+            ("${ENV:NAME|}", [:], ""),
+            ("${ENV:NAME|a|b}", [:], "a|b"),
+            ("${ENV:NAME|with spaces}", [:], "with spaces"),
+            ("\"${ENV:NAME|quoted}\"", [:], "quoted"),
+            ("${ENV:_under_1}", ["_under_1": "ok"], "ok"),
+            ("${ENV:NAME}", ["NAME": "${ENV:OTHER}", "OTHER": "no recursion"], "${ENV:OTHER}"),
+            // Not whole-value: left untouched.
+            ("prefix-${ENV:NAME}", ["NAME": "set"], "prefix-${ENV:NAME}"),
+            ("\"${ENV:NAME} suffix\"", ["NAME": "set"], "${ENV:NAME} suffix"),
+            ("\" ${ENV:NAME}\"", ["NAME": "set"], " ${ENV:NAME}"),
+            ("${ENV:NAME}${ENV:NAME}", ["NAME": "set"], "${ENV:NAME}${ENV:NAME}"),
+            // Not a valid placeholder name: left untouched.
+            ("${ENV:}", [:], "${ENV:}"),
+            ("${ENV:1ABC}", ["1ABC": "x"], "${ENV:1ABC}"),
+            ("${ENV:A-B}", ["A-B": "x"], "${ENV:A-B}"),
+            ("${env:NAME}", ["NAME": "set"], "${env:NAME}"),
+            ("$ENV:NAME", ["NAME": "set"], "$ENV:NAME"),
+        ] as [(String, [String: String], String)])
     func resolvesWholeValuePlaceholdersOnly(written: String, environment: [String: String], expected: String)
         throws
     {
@@ -112,12 +113,13 @@ struct TemplatingTests {
         #expect(manifest.environmentReferences == ["ZED", "ALPHA", "MID"])
     }
 
-    @Test(arguments: [
-        ("TODAY_STR", "2024/02/29"),
-        ("data/TODAY_STR/orders", "data/2024/02/29/orders"),
-        ("TODAY_STR-TODAY_STR", "2024/02/29-2024/02/29"),
-        ("today_str", "today_str"),
-    ] as [(String, String)])
+    @Test(
+        arguments: [
+            ("TODAY_STR", "2024/02/29"),
+            ("data/TODAY_STR/orders", "data/2024/02/29/orders"),
+            ("TODAY_STR-TODAY_STR", "2024/02/29-2024/02/29"),
+            ("today_str", "today_str"),
+        ] as [(String, String)])
     func todayIsReplacedWithTheGivenDateInUTC(written: String, expected: String) throws {
         #expect(try template(written, environment: [:]) == .string(expected))
     }
@@ -133,11 +135,12 @@ struct TemplatingTests {
         #expect(manifest.value == ["TODAY_STR": "v"])
     }
 
-    @Test(arguments: [
-        ("${ENV:NAME}", "NAME", nil),
-        ("${ENV:NAME|}", "NAME", ""),
-        ("${ENV:N_1|a|b}", "N_1", "a|b"),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("${ENV:NAME}", "NAME", nil),
+            ("${ENV:NAME|}", "NAME", ""),
+            ("${ENV:N_1|a|b}", "N_1", "a|b"),
+        ] as [(String, String, String?)])
     func placeholderParsing(text: String, name: String, fallback: String?) throws {
         let placeholder = try #require(Placeholder(text))
         #expect(placeholder.name == name)

@@ -51,15 +51,16 @@ struct YAMLRendererTests {
         #expect(try reload(yaml) == value, "rendered as: \(yaml)")
     }
 
-    @Test(arguments: [
-        .null, true, false, 0, 42, -7, .int(Int.max), .int(Int.min), 1.5, -0.25, .double(1.0), .double(1e16),
-        .double(1e300), .double(-1.5e-10), .double(Double.leastNonzeroMagnitude),
-        [], [:], [[]], [[:]], [.null], ["a": []], ["a": [:]],
-        [1, "two", 3.5, .null, true],
-        [["name": "a", "tags": ["x", "no"]], ["name": "b", "nested": ["deep": [["k": "v"], []]]]],
-        [[["a": 1], ["b": [2, [3, [4]]]]], [[:], [[]]]],
-        ["map": ["inner": ["list": [["k1": "v1", "k2": ["l": [1, 2]]], "s"]]]],
-    ] as [JSONValue])
+    @Test(
+        arguments: [
+            .null, true, false, 0, 42, -7, .int(Int.max), .int(Int.min), 1.5, -0.25, .double(1.0), .double(1e16),
+            .double(1e300), .double(-1.5e-10), .double(Double.leastNonzeroMagnitude),
+            [], [:], [[]], [[:]], [.null], ["a": []], ["a": [:]],
+            [1, "two", 3.5, .null, true],
+            [["name": "a", "tags": ["x", "no"]], ["name": "b", "nested": ["deep": [["k": "v"], []]]]],
+            [[["a": 1], ["b": [2, [3, [4]]]]], [[:], [[]]]],
+            ["map": ["inner": ["list": [["k1": "v1", "k2": ["l": [1, 2]]], "s"]]]],
+        ] as [JSONValue])
     func valuesRoundTrip(member: JSONValue) throws {
         let value: JSONValue = ["first": member, "second": "after"]
         let yaml = YAMLRenderer.render(value)
@@ -101,30 +102,32 @@ struct YAMLRendererTests {
         #expect(YAMLRenderer.render(value) == expected)
     }
 
-    @Test(arguments: [
-        (JSONValue.null, "null\n"),
-        ("no", "\"no\"\n"),
-        ("plain", "plain\n"),
-        ([:], "{}\n"),
-        ([], "[]\n"),
-        (["a"], "- a\n"),
-        (.double(.infinity), ".inf\n"),
-        (.double(-.infinity), "-.inf\n"),
-        (.double(.nan), ".nan\n"),
-    ] as [(JSONValue, String)])
+    @Test(
+        arguments: [
+            (JSONValue.null, "null\n"),
+            ("no", "\"no\"\n"),
+            ("plain", "plain\n"),
+            ([:], "{}\n"),
+            ([], "[]\n"),
+            (["a"], "- a\n"),
+            (.double(.infinity), ".inf\n"),
+            (.double(-.infinity), "-.inf\n"),
+            (.double(.nan), ".nan\n"),
+        ] as [(JSONValue, String)])
     func rendersScalarsAndEmptyRoots(value: JSONValue, expected: String) {
         #expect(YAMLRenderer.render(value) == expected)
     }
 
-    @Test(arguments: [
-        ("<<", #"value: "<<""#),
-        ("\u{7F}", #"value: "\u007F""#),
-        ("a\u{85}b", #"value: "a\u0085b""#),
-        ("a\u{2028}b\u{2029}", #"value: "a\u2028b\u2029""#),
-        ("\u{FEFF}x", #"value: "\uFEFFx""#),
-        ("tab\there\u{1}", #"value: "tab\there\u0001""#),
-        ("ok\u{A0}é", "value: ok\u{A0}é"),
-    ] as [(String, String)])
+    @Test(
+        arguments: [
+            ("<<", #"value: "<<""#),
+            ("\u{7F}", #"value: "\u007F""#),
+            ("a\u{85}b", #"value: "a\u0085b""#),
+            ("a\u{2028}b\u{2029}", #"value: "a\u2028b\u2029""#),
+            ("\u{FEFF}x", #"value: "\uFEFFx""#),
+            ("tab\there\u{1}", #"value: "tab\there\u0001""#),
+            ("ok\u{A0}é", "value: ok\u{A0}é"),
+        ] as [(String, String)])
     func charactersYAMLCannotHoldRawAreEscaped(text: String, line: String) {
         #expect(YAMLRenderer.render(["value": .string(text)]) == line + "\n")
     }

@@ -48,7 +48,8 @@ struct ResolutionSandbox {
     /// Writes `dltaf-plugin.json` into folder `relative`; returns the descriptor's path.
     @discardableResult
     func descriptor(_ relative: String, json: String) throws -> String {
-        try file((relative as NSString).appendingPathComponent(PluginDescriptor.fileName), contents: json, executable: false)
+        try file(
+            (relative as NSString).appendingPathComponent(PluginDescriptor.fileName), contents: json, executable: false)
     }
 
     /// The search path for `DLTAF_PLUGIN_PATH` and `PATH`, with the sandbox as the base directory.
@@ -84,7 +85,7 @@ struct CandidateSummary: Equatable, CustomStringConvertible {
 }
 
 /// A parsed spec, failing the test when it does not parse.
-func dottedSpec(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> PluginSpec {
+func parsedSpec(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> PluginSpec {
     do {
         return try PluginSpec(parsing: text)
     } catch {
