@@ -50,7 +50,8 @@ while true {
     guard got > 0 else { exit(0) }
     buffer.withUnsafeBufferPointer { chunk in
         splitter.feed(UnsafeBufferPointer(rebasing: chunk[0..<got])) { event in
-            guard case .line(let line) = event, case .request(let id, let method, _)? = try? RPCMessage.decode(line) else {
+            guard case .line(let line) = event, case .request(let id, let method, _)? = try? RPCMessage.decode(line)
+            else {
                 return
             }
             switch method {
@@ -63,7 +64,8 @@ while true {
                 send(.response(id: id, result: ["diagnostics": []]))
             case ProtocolMethod.runnerRun:
                 writeAll(notificationLines(count))
-                send(.response(id: id, result: ["status": "success", "message": .string("sent \(count) notifications")]))
+                send(
+                    .response(id: id, result: ["status": "success", "message": .string("sent \(count) notifications")]))
             case ProtocolMethod.shutdown:
                 send(.response(id: id, result: [:]))
             default:

@@ -31,8 +31,11 @@ func transcript(kind: String) -> String {
     let messages: [RPCMessage] = [
         .request(
             id: 1, method: ProtocolMethod.initialize,
-            params: InitializeParams(hostVersion: "bench", spec: "bench", runID: "00000000-0000-4000-8000-000000000000").json),
-        .request(id: 2, method: ProtocolMethod.runnerValidate, params: ["kind": .string(kind), "manifest": manifest, "context": context]),
+            params: InitializeParams(hostVersion: "bench", spec: "bench", runID: "00000000-0000-4000-8000-000000000000")
+                .json),
+        .request(
+            id: 2, method: ProtocolMethod.runnerValidate,
+            params: ["kind": .string(kind), "manifest": manifest, "context": context]),
         .request(
             id: 3, method: ProtocolMethod.runnerRun,
             params: ["kind": .string(kind), "manifest": manifest, "context": context, "env": [:]]),
@@ -53,7 +56,8 @@ func decode(executable: String, count: Int) async {
     environment["DLTAF_BENCH_COUNT"] = String(count)
     do {
         _ = try await connection.start(
-            launch: ProcessLaunch(executable: executable, arguments: [], environment: environment, workingDirectory: nil),
+            launch: ProcessLaunch(
+                executable: executable, arguments: [], environment: environment, workingDirectory: nil),
             params: InitializeParams(hostVersion: "bench", spec: "bench.flood", runID: "bench"))
         let started = ContinuousClock.now
         _ = try await connection.call(ProtocolMethod.runnerRun, params: ["kind": "flood"])
@@ -63,7 +67,8 @@ func decode(executable: String, count: Int) async {
         let messages = received.load(ordering: .relaxed)
         guard messages == count else { fail("expected \(count) notifications, received \(messages)") }
         let result: JSONValue = [
-            "messages": .int(messages), "seconds": .double(seconds), "messages_per_second": .double(Double(messages) / seconds),
+            "messages": .int(messages), "seconds": .double(seconds),
+            "messages_per_second": .double(Double(messages) / seconds),
         ]
         print(result.jsonText)
     } catch {

@@ -53,12 +53,14 @@ public enum ManifestLoader {
         }
         guard let node else {
             throw ManifestError(
-                ManifestDiagnostic(code: "manifest.empty", message: "the manifest is empty", file: file, mark: nil, path: nil))
+                ManifestDiagnostic(
+                    code: "manifest.empty", message: "the manifest is empty", file: file, mark: nil, path: nil))
         }
         guard node.mapping != nil else {
             throw ManifestError(
                 ManifestDiagnostic(
-                    code: "manifest.not_mapping", message: "a manifest must be a mapping of keys (version, pipeline, source, ...)",
+                    code: "manifest.not_mapping",
+                    message: "a manifest must be a mapping of keys (version, pipeline, source, ...)",
                     file: file, mark: node.mark, path: nil))
         }
         let (value, sourceMap) = SourceMap.convert(node)

@@ -25,7 +25,8 @@ public enum ManifestValidator {
         if let dependencies = manifest.value["depends_on"], dependencies.arrayValue == nil,
             dependencies.stringValue == nil
         {
-            findings.add("manifest.type", "depends_on must be a list, got \(dependencies.typeDescription)", ["depends_on"])
+            findings.add(
+                "manifest.type", "depends_on must be a list, got \(dependencies.typeDescription)", ["depends_on"])
         }
         return findings.items
     }
@@ -104,7 +105,9 @@ public enum ManifestValidator {
             }
             let number = version.intValue ?? version.stringValue.flatMap { Int($0) }
             if number != 1 {
-                add("manifest.version_unsupported", "unsupported manifest version \(version.jsonText); expected 1", ["version"])
+                add(
+                    "manifest.version_unsupported", "unsupported manifest version \(version.jsonText); expected 1",
+                    ["version"])
             }
         }
 
@@ -116,7 +119,8 @@ public enum ManifestValidator {
             if let devMode = manifest.value(at: ["pipeline", "dev_mode"]), !devMode.isNull, devMode != "",
                 ManifestValidator.coerceBool(devMode) == nil
             {
-                add("manifest.type", "pipeline.dev_mode must be a boolean (true/false), got \(devMode.jsonText)",
+                add(
+                    "manifest.type", "pipeline.dev_mode must be a boolean (true/false), got \(devMode.jsonText)",
                     ["pipeline", "dev_mode"])
             }
         }
@@ -131,7 +135,8 @@ public enum ManifestValidator {
             if let disposition = manifest.value(at: ["run", "write_disposition"]), !disposition.isNull {
                 let text = disposition.stringValue ?? ""
                 if !ManifestValidator.writeDispositions.contains(text) {
-                    add("manifest.invalid_value",
+                    add(
+                        "manifest.invalid_value",
                         "run.write_disposition must be one of \(ManifestValidator.writeDispositions.joined(separator: ", ")), "
                             + "got \(disposition.jsonText)\(Suggestions.hint(for: text, in: ManifestValidator.writeDispositions))",
                         ["run", "write_disposition"])
@@ -143,16 +148,22 @@ public enum ManifestValidator {
                 checkKeys(at: path, allowed: ManifestValidator.selectionKeys, section: "run.\(section)")
                 for key in ["enable", "disable", "only", "plugins"] { checkStringList(at: path.appending(key)) }
                 if object["only"] != nil, object["enable"] != nil || object["disable"] != nil {
-                    add("manifest.selection_conflict",
-                        "run.\(section).only cannot be combined with enable or disable", path.appending("only"), onKey: true)
+                    add(
+                        "manifest.selection_conflict",
+                        "run.\(section).only cannot be combined with enable or disable", path.appending("only"),
+                        onKey: true)
                 }
                 if let config = object["config"], !config.isNull {
                     guard let entries = config.objectValue else {
-                        add("manifest.type", "run.\(section).config must be a mapping of name: {settings}", path.appending("config"))
+                        add(
+                            "manifest.type", "run.\(section).config must be a mapping of name: {settings}",
+                            path.appending("config"))
                         continue
                     }
                     for (name, settings) in entries where settings.objectValue == nil && !settings.isNull {
-                        add("manifest.type", "run.\(section).config.\(name) must be a mapping, got \(settings.typeDescription)",
+                        add(
+                            "manifest.type",
+                            "run.\(section).config.\(name) must be a mapping, got \(settings.typeDescription)",
                             path.appending("config").appending(name))
                     }
                 }
@@ -167,11 +178,14 @@ public enum ManifestValidator {
             guard let value = manifest.value(at: path), !value.isNull else { return }
             if value.stringValue != nil { return }
             guard let items = value.arrayValue else {
-                add("manifest.type", "\(path) must be a string or a list of strings, got \(value.typeDescription)", path)
+                add(
+                    "manifest.type", "\(path) must be a string or a list of strings, got \(value.typeDescription)", path
+                )
                 return
             }
             for (index, item) in items.enumerated() where item.stringValue == nil {
-                add("manifest.type", "\(path)[\(index)] must be a string, got \(item.typeDescription)",
+                add(
+                    "manifest.type", "\(path)[\(index)] must be a string, got \(item.typeDescription)",
                     path.appending(index: index))
             }
         }

@@ -17,7 +17,8 @@ public struct Override: Sendable, Equatable {
         func invalid(_ reason: String) -> ManifestError {
             ManifestError(
                 ManifestDiagnostic(
-                    code: "override.invalid", message: "--set \(argument): \(reason)", file: "(command line)", mark: nil,
+                    code: "override.invalid", message: "--set \(argument): \(reason)", file: "(command line)",
+                    mark: nil,
                     path: nil))
         }
         guard let equals = argument.firstIndex(of: "=") else { throw invalid("expected KEY=VALUE") }
@@ -38,7 +39,8 @@ public struct Override: Sendable, Equatable {
                     components.append(.key(current))
                     current = ""
                 }
-                guard let close = key[index...].firstIndex(of: "]"), let number = Int(key[key.index(after: index)..<close]),
+                guard let close = key[index...].firstIndex(of: "]"),
+                    let number = Int(key[key.index(after: index)..<close]),
                     number >= 0
                 else { throw invalid("expected [index] with a number in \"\(key)\"") }
                 components.append(.index(number))
@@ -110,7 +112,9 @@ public struct Override: Sendable, Equatable {
             case .null: items = []
             default: throw Conflict(reason: "cannot set index [\(index)] inside \(node.typeDescription)")
             }
-            guard index <= items.count + 1000 else { throw Conflict(reason: "index [\(index)] is too far past the end") }
+            guard index <= items.count + 1000 else {
+                throw Conflict(reason: "index [\(index)] is too far past the end")
+            }
             while items.count <= index { items.append(.null) }
             items[index] = try set(value, at: rest, in: items[index].isNull ? fresh : items[index])
             return .array(items)

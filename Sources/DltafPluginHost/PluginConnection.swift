@@ -96,8 +96,7 @@ public final class PluginConnection: Sendable {
     /// Starts the process and performs the `initialize` handshake.
     ///
     /// - Returns: the plugin's answer, checked against the versions offered.
-    public func start(launch: ProcessLaunch, params: InitializeParams) async throws(PluginFailure) -> InitializeResult
-    {
+    public func start(launch: ProcessLaunch, params: InitializeParams) async throws(PluginFailure) -> InitializeResult {
         let callbacks = ProcessCallbacks(
             stdout: { [self] chunk in receiveStdout(chunk) },
             stdoutClosed: { [self] in stdoutDidClose() },

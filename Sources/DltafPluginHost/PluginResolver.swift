@@ -202,8 +202,11 @@ public enum PluginResolver {
                 pluginDirectory: (path as NSString).deletingLastPathComponent))
     }
 
-    private static func inspectDescriptor(_ path: String, spec: PluginSpec) -> Result<ResolvedPlugin, ResolutionFailure> {
-        guard FileManager.default.fileExists(atPath: path) else { return .failure(ResolutionFailure(verdict: .notFound)) }
+    private static func inspectDescriptor(_ path: String, spec: PluginSpec) -> Result<ResolvedPlugin, ResolutionFailure>
+    {
+        guard FileManager.default.fileExists(atPath: path) else {
+            return .failure(ResolutionFailure(verdict: .notFound))
+        }
         let descriptor: PluginDescriptor
         do {
             descriptor = try PluginDescriptor(contentsOf: path)

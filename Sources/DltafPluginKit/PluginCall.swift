@@ -28,7 +28,9 @@ public struct PluginCall: Sendable {
 
     /// Sends a `log` notification.
     public func log(_ level: LogLevel, _ message: String, fields: JSONObject? = nil) {
-        var params: JSONObject = ["level": .string(level.rawValue), "message": .string(message), "request_id": .int(id)]
+        var params: JSONObject = [
+            "level": .string(level.rawValue), "message": .string(message), "request_id": .int(id),
+        ]
         if let fields { params["fields"] = .object(fields) }
         output.send(.notification(method: ProtocolMethod.log, params: .object(params)))
     }

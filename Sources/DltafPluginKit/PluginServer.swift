@@ -80,7 +80,8 @@ final class PluginServer: Sendable {
             } catch let error as PluginError {
                 var data: JSONObject = ["category": .string(error.category), "retryable": .bool(error.retryable)]
                 if let code = error.code { data["code"] = .string(code) }
-                result = .failure(RPCError(code: RPCErrorCode.handlerFailed, message: error.message, data: .object(data)))
+                result = .failure(
+                    RPCError(code: RPCErrorCode.handlerFailed, message: error.message, data: .object(data)))
             } catch is CancellationError {
                 result = .failure(RPCError(code: RPCErrorCode.requestCancelled, message: "cancelled"))
             } catch {

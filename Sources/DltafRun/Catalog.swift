@@ -43,7 +43,8 @@ struct Catalog: Sendable {
                         conflicts.append(conflict("hook", hook.name, existing.provider, provider))
                         continue
                     }
-                    catalog.hooks[hook.name] = HookEntry(provider: provider, events: hook.events, description: hook.description)
+                    catalog.hooks[hook.name] = HookEntry(
+                        provider: provider, events: hook.events, description: hook.description)
                     catalog.order.hooks.append(hook.name)
                 }
             }
@@ -66,7 +67,8 @@ struct Catalog: Sendable {
         }
         guard conflicts.isEmpty else {
             throw RunError(
-                .config, code: "duplicate_provider", message: conflicts.joined(separator: "\n"), exitCode: .usageOrManifest)
+                .config, code: "duplicate_provider", message: conflicts.joined(separator: "\n"),
+                exitCode: .usageOrManifest)
         }
         return catalog
     }

@@ -60,9 +60,12 @@ struct HookPipeline: Sendable {
         for (key, value) in extra { params[key] = value }
         let started = ContinuousClock.now
         do throws(PluginFailure) {
-            let answer = try await entry.provider.call(ProtocolMethod.hook(event), params: .object(params), timeout: timeout)
+            let answer = try await entry.provider.call(
+                ProtocolMethod.hook(event), params: .object(params), timeout: timeout)
             let outcome = HookOutcome(json: answer)
-            return Call(hook: name, event: event, outcome: outcome, failure: nil, milliseconds: started.duration(to: .now).milliseconds)
+            return Call(
+                hook: name, event: event, outcome: outcome, failure: nil,
+                milliseconds: started.duration(to: .now).milliseconds)
         } catch {
             console.log(.warning, source: name, "hook \(event.rawValue) failed: \(error.description)")
             return Call(

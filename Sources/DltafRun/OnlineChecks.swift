@@ -6,7 +6,9 @@ import DltafProtocol
 /// Selects and runs the online (infra) checks of a run, concurrently, each within its timeout.
 enum OnlineChecks {
     /// Which checks apply, asked of every provider concurrently.
-    static func applicability(_ prepared: PreparedRun, context: JSONValue, timeout: Duration) async -> [String: JSONValue] {
+    static func applicability(_ prepared: PreparedRun, context: JSONValue, timeout: Duration) async -> [String:
+        JSONValue]
+    {
         let names = prepared.catalog.order.checks
         return await withTaskGroup(of: (String, JSONValue).self) { group in
             for name in names {
@@ -14,8 +16,15 @@ enum OnlineChecks {
                 let params = params(prepared, name: name, context: context)
                 group.addTask {
                     do throws(PluginFailure) {
-                        let answer = try await entry.provider.call(ProtocolMethod.checkApplies, params: params, timeout: timeout)
-                        return (name, ["applies": .bool(answer["applies"]?.boolValue ?? false), "reason": answer["reason"] ?? .null])
+                        let answer = try await entry.provider.call(
+                            ProtocolMethod.checkApplies, params: params, timeout: timeout)
+                        return (
+                            name,
+                            [
+                                "applies": .bool(answer["applies"]?.boolValue ?? false),
+                                "reason": answer["reason"] ?? .null,
+                            ]
+                        )
                     } catch {
                         return (name, ["applies": false, "error": .string(error.summary)])
                     }
@@ -30,7 +39,8 @@ enum OnlineChecks {
     /// The selected check names: `only`, or the applicable ones adjusted by `enable`/`disable`.
     static func select(_ prepared: PreparedRun, applicability: [String: JSONValue]) -> [String] {
         let applicable = prepared.catalog.order.checks.filter { applicability[$0]?["applies"]?.boolValue == true }
-        return prepared.checkSelection.apply(defaults: applicable, available: Set(prepared.catalog.checks.keys)).selected
+        return prepared.checkSelection.apply(defaults: applicable, available: Set(prepared.catalog.checks.keys))
+            .selected
     }
 
     /// Runs the selected checks and returns the report (`ok`, `errors`, `warnings`, `results`).
@@ -51,7 +61,8 @@ enum OnlineChecks {
                     let started = ContinuousClock.now
                     let outcome: CheckOutcome
                     do throws(PluginFailure) {
-                        let answer = try await entry.provider.call(ProtocolMethod.checkRun, params: request, timeout: timeout)
+                        let answer = try await entry.provider.call(
+                            ProtocolMethod.checkRun, params: request, timeout: timeout)
                         outcome = CheckOutcome(json: answer)
                     } catch {
                         outcome = CheckOutcome(ok: false, errors: [error.summary])

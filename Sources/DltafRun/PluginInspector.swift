@@ -1,7 +1,7 @@
 public import DltafJSON
+import DltafManifest
 public import DltafPluginHost
 public import DltafProtocol
-import DltafManifest
 import Foundation
 
 /// dltaf's own release version.
@@ -78,7 +78,8 @@ public struct PluginInspector: Sendable {
                     for: plugin, environment: pluginEnvironment, workingDirectory: baseDirectory)
             } catch {
                 throw PluginFailure(
-                    plugin: spec.description, method: ProtocolMethod.initialize, reason: .launchFailed(error.description))
+                    plugin: spec.description, method: ProtocolMethod.initialize,
+                    reason: .launchFailed(error.description))
             }
             let handshake = try await connection.start(
                 launch: launch,
@@ -131,7 +132,8 @@ public struct PluginInspector: Sendable {
         var rows: [Row] = []
         let builtins: [any BuiltinExtension] = [LogHook(console: console), TCPCheck()]
         for builtin in builtins {
-            rows += Self.rows(builtin.provides, origin: "builtin", executable: "(built in)", protocolVersion: nil, plugin: nil)
+            rows += Self.rows(
+                builtin.provides, origin: "builtin", executable: "(built in)", protocolVersion: nil, plugin: nil)
         }
         var errors: [String] = []
         var specs: [(PluginSpec, Set<PluginRegistryKind>)] = []
@@ -147,7 +149,8 @@ public struct PluginInspector: Sendable {
             let path = ManifestPath(kind.manifestKey.split(separator: ".").map { .key(String($0)) })
             do {
                 let entries = try PluginSpecList.merge(
-                    kind: kind, environmentValue: includeEnvironmentPlugins ? environment[kind.environmentVariable] : nil,
+                    kind: kind,
+                    environmentValue: includeEnvironmentPlugins ? environment[kind.environmentVariable] : nil,
                     manifestSpecs: manifestValue?.stringList(at: path) ?? [])
                 for entry in entries {
                     if let index = specs.firstIndex(where: { $0.0 == entry.spec }) {
@@ -189,15 +192,20 @@ public struct PluginInspector: Sendable {
         _ provides: Provides, origin: String, executable: String, protocolVersion: Int?, plugin: String?
     ) -> [Row] {
         provides.runners.map {
-            Row(kind: "runner", name: $0.kind, origin: origin, executable: executable, protocolVersion: protocolVersion,
+            Row(
+                kind: "runner", name: $0.kind, origin: origin, executable: executable, protocolVersion: protocolVersion,
                 plugin: plugin, events: [], description: $0.description)
         }
             + provides.hooks.map {
-                Row(kind: "hook", name: $0.name, origin: origin, executable: executable, protocolVersion: protocolVersion,
+                Row(
+                    kind: "hook", name: $0.name, origin: origin, executable: executable,
+                    protocolVersion: protocolVersion,
                     plugin: plugin, events: $0.events.map(\.rawValue), description: $0.description)
             }
             + provides.checks.map {
-                Row(kind: "check", name: $0.name, origin: origin, executable: executable, protocolVersion: protocolVersion,
+                Row(
+                    kind: "check", name: $0.name, origin: origin, executable: executable,
+                    protocolVersion: protocolVersion,
                     plugin: plugin, events: [], description: $0.description)
             }
     }

@@ -50,7 +50,8 @@ final class PluginSet: Sendable {
             }
         }
         guard missing.isEmpty else {
-            throw RunError(.config, code: "plugin_not_found", message: missing.joined(separator: "\n"), exitCode: .usageOrManifest)
+            throw RunError(
+                .config, code: "plugin_not_found", message: missing.joined(separator: "\n"), exitCode: .usageOrManifest)
         }
         let registriesBySpec = registries
         let originsBySpec = origins
@@ -59,7 +60,8 @@ final class PluginSet: Sendable {
             for (index, plugin) in plugins.enumerated() {
                 group.addTask {
                     let result = await startOne(
-                        plugin, registries: registriesBySpec[plugin.spec] ?? [], origins: originsBySpec[plugin.spec] ?? [],
+                        plugin, registries: registriesBySpec[plugin.spec] ?? [],
+                        origins: originsBySpec[plugin.spec] ?? [],
                         setup: setup)
                     return (index, result)
                 }
@@ -100,7 +102,9 @@ final class PluginSet: Sendable {
             launch = try PluginEnvironment.launch(
                 for: plugin, environment: environment, workingDirectory: setup.workingDirectory)
         } catch {
-            return .failure(PluginFailure(plugin: label, method: ProtocolMethod.initialize, reason: .launchFailed(error.description)))
+            return .failure(
+                PluginFailure(
+                    plugin: label, method: ProtocolMethod.initialize, reason: .launchFailed(error.description)))
         }
         let params = InitializeParams(
             hostVersion: setup.hostVersion, spec: label, runID: setup.runID, maxLineBytes: setup.limits.maxLineBytes)
@@ -110,7 +114,8 @@ final class PluginSet: Sendable {
             let startup = started.duration(to: .now).milliseconds
             setup.console.log(
                 .debug, source: label,
-                "started \(handshake.plugin.name) \(handshake.plugin.version) (protocol \(handshake.protocolVersion)) in \(Int(startup))ms")
+                "started \(handshake.plugin.name) \(handshake.plugin.version) (protocol \(handshake.protocolVersion)) in \(Int(startup))ms"
+            )
             return .success(
                 PluginHandle(
                     connection: connection, handshake: handshake, registries: registries, origins: origins,

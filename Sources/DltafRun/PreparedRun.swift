@@ -37,11 +37,14 @@ struct PreparedRun: Sendable {
     }
 
     /// The merged spec lists of the three registries for `manifest`.
-    static func specLists(for manifest: Manifest, request: RunRequest) throws(RunError) -> [PluginRegistryKind: [SpecEntry]] {
+    static func specLists(for manifest: Manifest, request: RunRequest) throws(RunError) -> [PluginRegistryKind:
+        [SpecEntry]]
+    {
         var lists: [PluginRegistryKind: [SpecEntry]] = [:]
         for kind in PluginRegistryKind.allCases {
             let path = ManifestPath(kind.manifestKey.split(separator: ".").map { .key(String($0)) })
-            let environmentValue = request.includeEnvironmentPlugins ? request.environment[kind.environmentVariable] : nil
+            let environmentValue =
+                request.includeEnvironmentPlugins ? request.environment[kind.environmentVariable] : nil
             do {
                 lists[kind] = try PluginSpecList.merge(
                     kind: kind, environmentValue: environmentValue, manifestSpecs: manifest.stringList(at: path))
@@ -53,7 +56,8 @@ struct PreparedRun: Sendable {
                         inManifest
                             ? manifest.diagnostic("plugin.invalid_spec", message, at: path)
                             : ManifestDiagnostic(
-                                code: "plugin.invalid_spec", message: message, file: "(environment)", mark: nil, path: nil)))
+                                code: "plugin.invalid_spec", message: message, file: "(environment)", mark: nil,
+                                path: nil)))
             }
         }
         return lists
@@ -83,7 +87,8 @@ struct PreparedRun: Sendable {
             let findings =
                 hooks.unknown.map { unknown in
                     manifest.diagnostic(
-                        "hook.unknown", "unknown hook \"\(unknown.name)\"\(NameSelection.hint(for: unknown.name, in: hookNames)); "
+                        "hook.unknown",
+                        "unknown hook \"\(unknown.name)\"\(NameSelection.hint(for: unknown.name, in: hookNames)); "
                             + "available: \(catalog.order.hooks.joined(separator: ", ")) "
                             + "(plugin hooks must be listed in run.hooks.plugins or DLT_HOOK_PLUGINS)",
                         at: unknown.path)

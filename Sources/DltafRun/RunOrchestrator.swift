@@ -1,6 +1,6 @@
-public import DltafPluginHost
 import DltafJSON
 import DltafManifest
+public import DltafPluginHost
 import DltafProtocol
 import Foundation
 
@@ -55,7 +55,9 @@ public struct RunOrchestrator: Sendable {
         return result
     }
 
-    private func execute(_ prepared: PreparedRun, request: RunRequest, result: inout RunResult, clock: inout PhaseClock) async {
+    private func execute(_ prepared: PreparedRun, request: RunRequest, result: inout RunResult, clock: inout PhaseClock)
+        async
+    {
         let context = CallContext.make(
             manifest: prepared.manifest, runID: result.runID, startedAt: result.startedAt, mode: request.mode)
         guard let runner = prepared.catalog.runners[prepared.runnerKind] else { return }
@@ -97,7 +99,8 @@ public struct RunOrchestrator: Sendable {
             result.message = "manifest is valid"
             return
         case .plan:
-            let applicability = await OnlineChecks.applicability(prepared, context: context, timeout: request.checkTimeout)
+            let applicability = await OnlineChecks.applicability(
+                prepared, context: context, timeout: request.checkTimeout)
             result.plan = PlanBuilder.plan(prepared, request: request, applicability: applicability)
             result.status = .planned
             result.exitCode = .success
@@ -111,7 +114,8 @@ public struct RunOrchestrator: Sendable {
         let applicability = await OnlineChecks.applicability(prepared, context: context, timeout: request.checkTimeout)
         let selected = OnlineChecks.select(prepared, applicability: applicability)
         if !selected.isEmpty {
-            let (ok, report) = await OnlineChecks.run(prepared, selected: selected, context: context, timeout: request.checkTimeout)
+            let (ok, report) = await OnlineChecks.run(
+                prepared, selected: selected, context: context, timeout: request.checkTimeout)
             result.checks = report
             clock.lap("checks", into: &result)
             for warning in report["warnings"]?.arrayValue ?? [] {
@@ -126,7 +130,9 @@ public struct RunOrchestrator: Sendable {
                         message: "online checks failed: " + errors.joined(separator: "; "), exitCode: .checksFailed))
                 return
             }
-            console.log(.info, source: "checks", "\(selected.count) online check(s) passed: \(selected.joined(separator: ", "))")
+            console.log(
+                .info, source: "checks", "\(selected.count) online check(s) passed: \(selected.joined(separator: ", "))"
+            )
         }
         if request.mode == .dryRun {
             result.plan = PlanBuilder.plan(prepared, request: request, applicability: applicability)
@@ -162,7 +168,9 @@ public struct RunOrchestrator: Sendable {
             do {
                 outcome = try RunOutcome(json: answer)
             } catch {
-                throw PluginFailure(plugin: runner.provider.origin, method: ProtocolMethod.runnerRun, reason: .protocolViolation(error.reason))
+                throw PluginFailure(
+                    plugin: runner.provider.origin, method: ProtocolMethod.runnerRun,
+                    reason: .protocolViolation(error.reason))
             }
             apply(outcome, to: &result)
         } catch {
@@ -214,8 +222,10 @@ public struct RunOrchestrator: Sendable {
             result.message = outcome.message ?? "run finished"
         case .failed:
             result.fail(
-                RunError(.unknown, code: "runner_reported_failure", message: outcome.message ?? "the runner reported failure",
-                         exitCode: .runFailed))
+                RunError(
+                    .unknown, code: "runner_reported_failure",
+                    message: outcome.message ?? "the runner reported failure",
+                    exitCode: .runFailed))
         }
     }
 
@@ -227,7 +237,9 @@ public struct RunOrchestrator: Sendable {
             category = .timeout
             errorCode = "plugin_timeout"
         case .rpcError(let error):
-            if let raw = error.data?["category"]?.stringValue, let parsed = ErrorCategory(rawValue: raw) { category = parsed }
+            if let raw = error.data?["category"]?.stringValue, let parsed = ErrorCategory(rawValue: raw) {
+                category = parsed
+            }
             if let pluginCode = error.data?["code"]?.stringValue { errorCode = pluginCode }
         case .exitedWithoutResult: errorCode = "plugin_exited"
         case .protocolViolation: errorCode = "protocol_violation"
@@ -239,7 +251,8 @@ public struct RunOrchestrator: Sendable {
     private func locate(_ diagnostic: Diagnostic, in manifest: Manifest) -> ManifestDiagnostic {
         let path = diagnostic.path.flatMap { ManifestPath(pointer: $0) } ?? .root
         let severity: ManifestDiagnostic.Severity = diagnostic.severity == .error ? .error : .warning
-        return manifest.diagnostic("runner.\(diagnostic.code ?? "invalid")", diagnostic.message, at: path, severity: severity)
+        return manifest.diagnostic(
+            "runner.\(diagnostic.code ?? "invalid")", diagnostic.message, at: path, severity: severity)
     }
 }
 

@@ -54,7 +54,8 @@ extension Dltaf.ManifestGroup {
             var loaded: Manifest
             do {
                 loaded = try ManifestLoader.load(path: manifest, environment: ProcessInfo.processInfo.environment)
-                try Override.apply(overrides.map { (text) throws(ManifestError) in try Override(parsing: text) }, to: &loaded)
+                try Override.apply(
+                    overrides.map { (text) throws(ManifestError) in try Override(parsing: text) }, to: &loaded)
             } catch {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
                 throw ExitCode(2)

@@ -31,8 +31,11 @@ enum Output {
 
     /// The one-paragraph human summary of a run.
     static func summary(of result: RunResult) -> String {
-        let seconds = result.finishedAt.map { "\(($0.timeIntervalSince(result.startedAt) * 100).rounded() / 100)s" } ?? "?"
-        var lines = ["\(result.status.rawValue): \(result.pipelineName ?? result.manifestPath ?? "manifest") in \(seconds)"]
+        let seconds =
+            result.finishedAt.map { "\(($0.timeIntervalSince(result.startedAt) * 100).rounded() / 100)s" } ?? "?"
+        var lines = [
+            "\(result.status.rawValue): \(result.pipelineName ?? result.manifestPath ?? "manifest") in \(seconds)"
+        ]
         if !result.message.isEmpty { lines.append("  " + result.message.replacingOccurrences(of: "\n", with: "\n  ")) }
         if let rows = result.loadMetrics?["rows_count"]?.intValue { lines.append("  rows: \(rows)") }
         for warning in result.warnings { lines.append("  warning: \(warning)") }

@@ -23,7 +23,9 @@ extension Dltaf {
 
 /// Flags shared by the plugins subcommands.
 struct InspectOptions: ParsableArguments {
-    @Option(name: .customLong("manifest"), help: "Resolve relative DLTAF_PLUGIN_PATH entries against this manifest's folder.")
+    @Option(
+        name: .customLong("manifest"),
+        help: "Resolve relative DLTAF_PLUGIN_PATH entries against this manifest's folder.")
     var manifest: String?
 
     @Flag(name: .customLong("json"), help: "Print JSON.")
@@ -55,8 +57,11 @@ extension Dltaf.PluginsGroup {
                     Output.prettyJSON(
                         ["extensions": .array(rows.map(\.json)), "errors": .array(errors.map { .string($0) })]))
             } else {
-                let table = [["KIND", "NAME", "ORIGIN", "PROTOCOL", "EXECUTABLE"]]
-                    + rows.map { [$0.kind, $0.name, $0.origin, $0.protocolVersion.map(String.init) ?? "-", $0.executable] }
+                let table =
+                    [["KIND", "NAME", "ORIGIN", "PROTOCOL", "EXECUTABLE"]]
+                    + rows.map {
+                        [$0.kind, $0.name, $0.origin, $0.protocolVersion.map(String.init) ?? "-", $0.executable]
+                    }
                 Output.print(TextTable.render(table))
                 for error in errors { FileHandle.standardError.write(Data(("error: " + error + "\n").utf8)) }
             }
@@ -183,16 +188,23 @@ extension Dltaf.PluginsGroup {
                 return
             }
             var lines = [
-                "\(handshake.plugin.name) \(handshake.plugin.version)" + (handshake.plugin.description.map { " — \($0)" } ?? ""),
+                "\(handshake.plugin.name) \(handshake.plugin.version)"
+                    + (handshake.plugin.description.map { " — \($0)" } ?? ""),
                 "spec: \(parsed)", "executable: \(resolved.commandLine) (\(resolved.delivery.rawValue))",
                 "protocol: \(handshake.protocolVersion)",
                 "handshake: \(((description.startupMilliseconds ?? 0) * 10).rounded() / 10) ms",
             ]
-            for runner in handshake.provides.runners { lines.append("runner  \(runner.kind)\(Self.about(runner.description))") }
-            for hook in handshake.provides.hooks {
-                lines.append("hook    \(hook.name) [\(hook.events.map(\.rawValue).joined(separator: ", "))]\(Self.about(hook.description))")
+            for runner in handshake.provides.runners {
+                lines.append("runner  \(runner.kind)\(Self.about(runner.description))")
             }
-            for check in handshake.provides.checks { lines.append("check   \(check.name)\(Self.about(check.description))") }
+            for hook in handshake.provides.hooks {
+                lines.append(
+                    "hook    \(hook.name) [\(hook.events.map(\.rawValue).joined(separator: ", "))]\(Self.about(hook.description))"
+                )
+            }
+            for check in handshake.provides.checks {
+                lines.append("check   \(check.name)\(Self.about(check.description))")
+            }
             Output.print(lines.joined(separator: "\n"))
         }
 

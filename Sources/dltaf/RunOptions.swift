@@ -9,7 +9,9 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .customLong("json"), help: "Print the result document as JSON on stdout (logs stay on stderr).")
     var json = false
 
-    @Flag(name: .customLong("validate-only"), help: "Validate the manifest, including the runner's own checks; run nothing.")
+    @Flag(
+        name: .customLong("validate-only"),
+        help: "Validate the manifest, including the runner's own checks; run nothing.")
     var validateOnly = false
 
     @Flag(name: .customLong("plan"), help: "Validate and print the plan: runner, hooks, checks, plugins. Runs nothing.")
@@ -31,7 +33,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("result-file"), help: "Also write the result document to this file (atomically).")
     var resultFile: String?
 
-    @Flag(name: .customLong("no-env-plugins"), help: "Ignore DLT_RUNNER_PLUGINS, DLT_HOOK_PLUGINS and DLT_INFRA_CHECK_PLUGINS.")
+    @Flag(
+        name: .customLong("no-env-plugins"),
+        help: "Ignore DLT_RUNNER_PLUGINS, DLT_HOOK_PLUGINS and DLT_INFRA_CHECK_PLUGINS.")
     var noEnvironmentPlugins = false
 
     @Option(name: .customLong("log-level"), help: "Lowest log level shown on stderr: debug, info, warning, error.")
@@ -56,7 +60,9 @@ struct RunOptions: ParsableArguments {
         guard LogLevel(word: logLevel) != nil else {
             throw ValidationError("--log-level must be debug, info, warning or error, not \(logLevel).")
         }
-        for (name, value) in [("startup-timeout", startupTimeout), ("check-timeout", checkTimeout), ("hook-timeout", hookTimeout)]
+        for (name, value) in [
+            ("startup-timeout", startupTimeout), ("check-timeout", checkTimeout), ("hook-timeout", hookTimeout),
+        ]
         where value <= 0 {
             throw ValidationError("--\(name) must be a positive number of seconds.")
         }

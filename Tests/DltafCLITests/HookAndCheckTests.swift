@@ -25,7 +25,8 @@ struct HookAndCheckTests {
         defer { workspace.remove() }
         try workspace.write(
             "m.yaml",
-            Fixtures.manifest(run: "hooks:\n  enable: [first, second]\n  plugins: [acme.hooks]\n  config: {second: {veto: true}}"))
+            Fixtures.manifest(
+                run: "hooks:\n  enable: [first, second]\n  plugins: [acme.hooks]\n  config: {second: {veto: true}}"))
         let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
         #expect(output.status == 1)
         let result = try output.json()
@@ -82,7 +83,8 @@ struct HookAndCheckTests {
         let listener = try Listener()
         defer { listener.close() }
         try workspace.write(
-            "m.yaml", Fixtures.manifest(run: "online_checks: {config: {tcp: {endpoints: [\"127.0.0.1:\(listener.port)\"]}}}"))
+            "m.yaml",
+            Fixtures.manifest(run: "online_checks: {config: {tcp: {endpoints: [\"127.0.0.1:\(listener.port)\"]}}}"))
         let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let tcp = try output.json()["checks"]?["results"]?["tcp"]
@@ -91,7 +93,8 @@ struct HookAndCheckTests {
         let closed = try closedPort()
         try workspace.write(
             "d.yaml",
-            Fixtures.manifest(run: "online_checks:\n  disable: [tcp]\n  config: {tcp: {endpoints: [\"127.0.0.1:\(closed)\"]}}"))
+            Fixtures.manifest(
+                run: "online_checks:\n  disable: [tcp]\n  config: {tcp: {endpoints: [\"127.0.0.1:\(closed)\"]}}"))
         let disabled = try workspace.dltaf(["exec", "d.yaml", "--json"])
         #expect(disabled.status == 0, "\(disabled.stderr)")
         #expect(try disabled.json()["checks"] == nil)
@@ -103,7 +106,8 @@ struct HookAndCheckTests {
         defer { workspace.remove() }
         let port = try closedPort()
         try workspace.write(
-            "m.yaml", Fixtures.manifest(run: "online_checks: {only: [tcp], config: {tcp: {endpoints: [\"127.0.0.1:\(port)\"]}}}"))
+            "m.yaml",
+            Fixtures.manifest(run: "online_checks: {only: [tcp], config: {tcp: {endpoints: [\"127.0.0.1:\(port)\"]}}}"))
         let output = try workspace.dltaf(["exec", "m.yaml", "--dry-run"])
         #expect(output.status == 3)
         #expect(output.stderr.contains("connection refused") || output.stderr.contains("Connection refused"))
@@ -122,7 +126,9 @@ final class Listener {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(descriptor, 16) == 0 else { throw CocoaError(.featureUnsupported) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)

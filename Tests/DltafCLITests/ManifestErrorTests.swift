@@ -23,7 +23,8 @@ struct ManifestErrorTests {
             yaml: "version: 1\npipline: {}\n",
             expected: "m.yaml:2:1: error: unknown key \"pipline\" in the manifest (did you mean \"pipeline\"?)"),
         Case(
-            name: "wrong version", yaml: "version: 2\npipeline: {name: a, destination: b, dataset: c}\nsource: {kind: k}\n",
+            name: "wrong version",
+            yaml: "version: 2\npipeline: {name: a, destination: b, dataset: c}\nsource: {kind: k}\n",
             expected: "m.yaml:1:10: error: unsupported manifest version 2; expected 1 [at version]"),
         Case(
             name: "missing source.kind",
@@ -31,15 +32,21 @@ struct ManifestErrorTests {
             expected: "m.yaml:3:1: error: missing required key \"source.kind\" (a non-empty string) [at source.kind]"),
         Case(
             name: "bad write disposition",
-            yaml: "version: 1\npipeline: {name: a, destination: b, dataset: c}\nsource: {kind: k}\nrun:\n  write_disposition: apend\n",
-            expected: "m.yaml:5:22: error: run.write_disposition must be one of replace, append, merge, got \"apend\" (did you mean \"append\"?)"),
+            yaml:
+                "version: 1\npipeline: {name: a, destination: b, dataset: c}\nsource: {kind: k}\nrun:\n  write_disposition: apend\n",
+            expected:
+                "m.yaml:5:22: error: run.write_disposition must be one of replace, append, merge, got \"apend\" (did you mean \"append\"?)"
+        ),
         Case(
             name: "deep nesting", yaml: "version: 1\nx: " + String(repeating: "[", count: 100_000) + "\n",
             expected: "m.yaml:2:"),
         Case(
             name: "billion laughs",
             yaml: "a: &a [x, x, x, x, x, x, x, x, x]\n"
-                + (1..<9).map { "l\($0): &l\($0) [" + Array(repeating: $0 == 1 ? "*a" : "*l\($0 - 1)", count: 9).joined(separator: ", ") + "]" }
+                + (1..<9).map {
+                    "l\($0): &l\($0) ["
+                        + Array(repeating: $0 == 1 ? "*a" : "*l\($0 - 1)", count: 9).joined(separator: ", ") + "]"
+                }
                 .joined(separator: "\n") + "\n",
             expected: "m.yaml:"),
     ]
@@ -63,7 +70,9 @@ struct ManifestErrorTests {
         let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
         #expect(output.status == 2)
         let diagnostics = try output.json()["error"]?["diagnostics"]?.arrayValue ?? []
-        let summary = diagnostics.map { "\($0["line"]?.intValue ?? 0):\($0["column"]?.intValue ?? 0) \($0["path"]?.stringValue ?? "")" }
+        let summary = diagnostics.map {
+            "\($0["line"]?.intValue ?? 0):\($0["column"]?.intValue ?? 0) \($0["path"]?.stringValue ?? "")"
+        }
         #expect(summary.contains("5:1 extra"))
         #expect(summary.contains("3:9 pipeline.name"))
         #expect(summary.contains("2:1 pipeline.destination"))
@@ -85,9 +94,12 @@ struct ManifestErrorTests {
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.write(
-            "m.yaml", "version: 1\ncatalog: {owner: x}\npipeline: {name: \"${ENV:NAME|fallback}\"}\nsource: {kind: k, country: no}\n")
+            "m.yaml",
+            "version: 1\ncatalog: {owner: x}\npipeline: {name: \"${ENV:NAME|fallback}\"}\nsource: {kind: k, country: no}\n"
+        )
         let json = try workspace.dltaf(
-            ["manifest", "show", "m.yaml", "--format", "json", "--set", "source.limit=10"], environment: ["NAME": "set"])
+            ["manifest", "show", "m.yaml", "--format", "json", "--set", "source.limit=10"], environment: ["NAME": "set"]
+        )
         #expect(json.status == 0, "\(json.stderr)")
         #expect(
             try json.json()

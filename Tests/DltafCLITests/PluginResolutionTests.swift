@@ -26,12 +26,14 @@ struct PluginResolutionTests {
     func runnerFromEnvironmentOnly() throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
-        let manifest = Fixtures.manifest().replacingOccurrences(of: "  runners:\n    plugins: [acme.runner]\n", with: "")
+        let manifest = Fixtures.manifest().replacingOccurrences(
+            of: "  runners:\n    plugins: [acme.runner]\n", with: "")
         try workspace.write("m.yaml", manifest)
         let without = try workspace.dltaf(["exec", "m.yaml", "--validate-only"])
         #expect(without.status == 2)
         #expect(without.stderr.contains("no runner for source.kind \"acme\""))
-        let with = try workspace.dltaf(["exec", "m.yaml", "--validate-only"], environment: ["DLT_RUNNER_PLUGINS": "acme.runner"])
+        let with = try workspace.dltaf(
+            ["exec", "m.yaml", "--validate-only"], environment: ["DLT_RUNNER_PLUGINS": "acme.runner"])
         #expect(with.status == 0, "\(with.stderr)")
     }
 
@@ -39,22 +41,28 @@ struct PluginResolutionTests {
     func shadowing() throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
-        try workspace.pythonPlugin(spec: "acme.runner", name: "second-copy", pluginRoot: "more", body: Fixtures.runnerBody)
+        try workspace.pythonPlugin(
+            spec: "acme.runner", name: "second-copy", pluginRoot: "more", body: Fixtures.runnerBody)
         try workspace.write("bin/dltaf-plugin-acme-runner", "#!/bin/sh\nexit 1\n", executable: true)
         try workspace.write("m.yaml", Fixtures.manifest())
         let environment = [
-            "DLTAF_PLUGIN_PATH": "more:plugins", "PATH": workspace.path("bin") + ":" + (workspace.environment()["PATH"] ?? ""),
+            "DLTAF_PLUGIN_PATH": "more:plugins",
+            "PATH": workspace.path("bin") + ":" + (workspace.environment()["PATH"] ?? ""),
         ]
         let run = try workspace.dltaf(["exec", "m.yaml", "--json"], environment: environment)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try run.json()["plugins"]?[0]?["name"] == "second-copy")
-        let which = try workspace.dltaf(["plugins", "which", "acme.runner", "--json", "--manifest", "m.yaml"], environment: environment)
+        let which = try workspace.dltaf(
+            ["plugins", "which", "acme.runner", "--json", "--manifest", "m.yaml"], environment: environment)
         #expect(which.status == 0, "\(which.stderr)")
         let candidates = try which.json()["candidates"]?.arrayValue ?? []
         let chosen = candidates.filter { $0["verdict"] == "selected" }.compactMap { $0["path"]?.stringValue }
         #expect(chosen == [workspace.path("more/acme/runner/dltaf-plugin.json")])
         let shadowed = candidates.filter { $0["verdict"] == "shadowed" }.compactMap { $0["path"]?.stringValue }
-        #expect(shadowed == [workspace.path("plugins/acme/runner/dltaf-plugin.json"), workspace.path("bin/dltaf-plugin-acme-runner")])
+        #expect(
+            shadowed == [
+                workspace.path("plugins/acme/runner/dltaf-plugin.json"), workspace.path("bin/dltaf-plugin-acme-runner"),
+            ])
     }
 
     @Test("two plugins providing the same runner kind is an error naming both")
@@ -63,7 +71,8 @@ struct PluginResolutionTests {
         defer { workspace.remove() }
         try workspace.pythonPlugin(spec: "other.runner", body: Fixtures.runnerBody)
         try workspace.write("m.yaml", Fixtures.manifest())
-        let output = try workspace.dltaf(["exec", "m.yaml", "--json"], environment: ["DLT_RUNNER_PLUGINS": "other.runner"])
+        let output = try workspace.dltaf(
+            ["exec", "m.yaml", "--json"], environment: ["DLT_RUNNER_PLUGINS": "other.runner"])
         #expect(output.status == 2)
         let message = try output.json()["error"]?["message"]?.stringValue ?? ""
         #expect(message.contains("runner kind \"acme\" is provided twice"))

@@ -13,10 +13,13 @@ struct PluginsCommandTests {
         let output = try workspace.dltaf(["plugins", "list", "--manifest", "m.yaml", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let rows = try output.json()["extensions"]?.arrayValue ?? []
-        let summary = rows.map { "\($0["kind"]?.stringValue ?? "") \($0["name"]?.stringValue ?? "") \($0["origin"]?.stringValue ?? "")" }
+        let summary = rows.map {
+            "\($0["kind"]?.stringValue ?? "") \($0["name"]?.stringValue ?? "") \($0["origin"]?.stringValue ?? "")"
+        }
         #expect(
             summary == [
-                "hook log builtin", "check tcp builtin", "runner acme plugin:acme.runner", "hook first plugin:acme.hooks",
+                "hook log builtin", "check tcp builtin", "runner acme plugin:acme.runner",
+                "hook first plugin:acme.hooks",
                 "hook second plugin:acme.hooks",
             ])
         #expect(rows.last?["protocol_version"] == 1)
@@ -45,7 +48,8 @@ struct PluginsCommandTests {
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.write("dltaf-plugin-x-y", "#!/bin/sh\n", executable: true)
-        let output = try workspace.dltaf(["plugins", "which", "x.y"], environment: ["PATH": ".:" + (workspace.environment()["PATH"] ?? "")])
+        let output = try workspace.dltaf(
+            ["plugins", "which", "x.y"], environment: ["PATH": ".:" + (workspace.environment()["PATH"] ?? "")])
         #expect(output.status == 1)
         #expect(output.stdout.contains("installed name: dltaf-plugin-x-y"))
         #expect(output.stdout.contains("skipped (relative PATH entry: the working directory is never searched)"))

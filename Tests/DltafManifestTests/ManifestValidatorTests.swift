@@ -267,7 +267,14 @@ struct ManifestValidatorTests {
                 .isEmpty)
     }
 
-    @Test(arguments: ["maybe", "2", "[true]", "\"\""])
+    @Test(arguments: ["\"\"", "${ENV:DLTAF_TEST_UNSET_DEV_MODE}"])
+    func devModeLeftEmptyByAnUnsetVariableIsNoValue(written: String) throws {
+        #expect(
+            try validate(minimalManifest.replacingOccurrences(of: "raw\n", with: "raw\n  dev_mode: \(written)\n"))
+                .isEmpty)
+    }
+
+    @Test(arguments: ["maybe", "2", "[true]"])
     func devModeRejectsOtherValues(written: String) throws {
         let text = minimalManifest.replacingOccurrences(of: "raw\n", with: "raw\n  dev_mode: \(written)\n")
         let result = try validate(text)

@@ -21,7 +21,8 @@ struct ConnectionTests {
         let plugin = ResolvedPlugin(
             spec: .dotted(["test", "sh"]), delivery: .explicitPath, location: "/bin/sh", executable: "/bin/sh",
             arguments: ["-c", script], pluginDirectory: "/")
-        let connection = PluginConnection(plugin: plugin, launcher: FoundationProcessLauncher(), limits: limits, events: events)
+        let connection = PluginConnection(
+            plugin: plugin, launcher: FoundationProcessLauncher(), limits: limits, events: events)
         _ = try await connection.start(
             launch: ProcessLaunch(
                 executable: "/bin/sh", arguments: ["-c", script], environment: ["PATH": "/usr/bin:/bin"],
@@ -66,13 +67,15 @@ struct ConnectionTests {
 
     @Test("a plugin that exits 0 without answering has failed, and says so with its stderr")
     func exitWithoutResult() async throws {
-        let connection = try await Self.connect("read -r line; echo '\(Self.hello)'; read -r line; echo 'bye now' >&2; exit 0")
+        let connection = try await Self.connect(
+            "read -r line; echo '\(Self.hello)'; read -r line; echo 'bye now' >&2; exit 0")
         await #expect {
             _ = try await connection.call(ProtocolMethod.runnerRun, params: [:], timeout: .seconds(5))
         } throws: { error in
             guard let failure = error as? PluginFailure else { return false }
             return failure.reason == .exitedWithoutResult(.exited(0))
-                && failure.description.contains("exited without reporting a result for runner/run (exited with status 0)")
+                && failure.description.contains(
+                    "exited without reporting a result for runner/run (exited with status 0)")
                 && failure.description.contains("bye now")
         }
     }
@@ -91,7 +94,8 @@ struct ConnectionTests {
     func startupTimeout() async throws {
         let started = ContinuousClock.now
         await #expect {
-            _ = try await Self.connect("sleep 30", limits: ConnectionLimits(startup: .milliseconds(300), shutdownGrace: .milliseconds(200)))
+            _ = try await Self.connect(
+                "sleep 30", limits: ConnectionLimits(startup: .milliseconds(300), shutdownGrace: .milliseconds(200)))
         } throws: { error in
             (error as? PluginFailure)?.isTimeout == true
         }
@@ -127,7 +131,8 @@ struct ConnectionTests {
     @Test("an error response becomes an rpcError failure with the plugin's message")
     func errorResponse() async throws {
         let connection = try await Self.connect(
-            #"read -r line; echo '\#(Self.hello)'; read -r line; echo '{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"method not found: x/y"}}'; read -r line"#)
+            #"read -r line; echo '\#(Self.hello)'; read -r line; echo '{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"method not found: x/y"}}'; read -r line"#
+        )
         await #expect {
             _ = try await connection.call("x/y", params: [:], timeout: .seconds(5))
         } throws: { error in

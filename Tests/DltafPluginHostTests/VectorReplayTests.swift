@@ -11,8 +11,12 @@ import Testing
 struct VectorReplayTests {
     /// How to start each sample plugin, by spec.
     static let plugins: [String: [String]] = [
-        "samples.swift.hello_runner": [TestPaths.binDirectory.appendingPathComponent("dltaf-plugin-samples-swift-hello_runner").path],
-        "samples.swift.noop_runner": [TestPaths.binDirectory.appendingPathComponent("dltaf-plugin-samples-swift-noop_runner").path],
+        "samples.swift.hello_runner": [
+            TestPaths.binDirectory.appendingPathComponent("dltaf-plugin-samples-swift-hello_runner").path
+        ],
+        "samples.swift.noop_runner": [
+            TestPaths.binDirectory.appendingPathComponent("dltaf-plugin-samples-swift-noop_runner").path
+        ],
         "samples.python.audit_hook": [
             "/usr/bin/env", "python3",
             TestPaths.repoRoot.appendingPathComponent("samples/plugins/samples/python/audit_hook/audit_hook.py").path,
@@ -80,7 +84,7 @@ struct Replayer {
         defer { child.signalGroup(SIGKILL) }
         for (number, line) in lines.enumerated() {
             let step = try JSONParser.parse(String(line))
-            let where_ = "\((path as NSString).lastPathComponent) step \(number + 1)"
+            let stepName = "\((path as NSString).lastPathComponent) step \(number + 1)"
             if let message = step["send"] {
                 var bytes = JSONWriter().bytes(message)
                 bytes.append(0x0A)
@@ -89,12 +93,13 @@ struct Replayer {
                 let isNotification = expected["method"] != nil && expected["id"] == nil
                 while true {
                     guard let got = await inbox.next(timeout: 10) else {
-                        throw Mismatch(description: "\(where_): no message within 10 s; expected \(expected.jsonText)")
+                        throw Mismatch(
+                            description: "\(stepName): no message within 10 s; expected \(expected.jsonText)")
                     }
                     let gotIsNotification = got["method"] != nil && got["id"] == nil
                     if gotIsNotification, !isNotification { continue }
                     guard Self.contains(got, expected) else {
-                        throw Mismatch(description: "\(where_): expected \(expected.jsonText), got \(got.jsonText)")
+                        throw Mismatch(description: "\(stepName): expected \(expected.jsonText), got \(got.jsonText)")
                     }
                     break
                 }
@@ -102,10 +107,10 @@ struct Replayer {
                 child.closeStdin()
             } else if let status = step["expect_exit"]?.intValue {
                 guard let exit = await inbox.exit(timeout: 10) else {
-                    throw Mismatch(description: "\(where_): the plugin did not exit within 10 s")
+                    throw Mismatch(description: "\(stepName): the plugin did not exit within 10 s")
                 }
                 guard exit == .exited(Int32(status)) else {
-                    throw Mismatch(description: "\(where_): expected exit \(status), got \(exit)")
+                    throw Mismatch(description: "\(stepName): expected exit \(status), got \(exit)")
                 }
             }
         }

@@ -75,7 +75,8 @@ public func runProcess(
         _ = done.wait(timeout: .now() + 5)
     }
     _ = readers.wait(timeout: .now() + 5)
-    let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    let status =
+        process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     return ProcessOutput(
         status: status, stdout: collected.text(stdout: true), stderr: collected.text(stdout: false),
         seconds: Date().timeIntervalSince(started))

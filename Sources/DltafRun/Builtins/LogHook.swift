@@ -23,7 +23,8 @@ struct LogHook: BuiltinExtension {
             let dataset = context?["pipeline"]?["dataset"]?.stringValue ?? "?"
             console.log(
                 .info, source: "log",
-                "run started: pipeline=\(pipeline) kind=\(kind) destination=\(destination) dataset=\(dataset) run_id=\(runID)")
+                "run started: pipeline=\(pipeline) kind=\(kind) destination=\(destination) dataset=\(dataset) run_id=\(runID)"
+            )
         case ProtocolMethod.hook(.postRun):
             let status = params["result"]?["status"]?.stringValue ?? "?"
             let message = params["result"]?["message"]?.stringValue.map { ": \($0)" } ?? ""

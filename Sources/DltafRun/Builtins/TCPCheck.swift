@@ -6,7 +6,9 @@ import Foundation
 /// and how fast. Applies when endpoints are configured.
 struct TCPCheck: BuiltinExtension {
     var provides: Provides {
-        Provides(checks: [CheckInfo(name: "tcp", description: "TCP reachability and connect latency of host:port endpoints")])
+        Provides(checks: [
+            CheckInfo(name: "tcp", description: "TCP reachability and connect latency of host:port endpoints")
+        ])
     }
 
     func handle(method: String, params: JSONValue) async throws(RPCError) -> JSONValue {
@@ -18,7 +20,8 @@ struct TCPCheck: BuiltinExtension {
                 "reason": endpoints.isEmpty ? "no endpoints in run.online_checks.config.tcp" : "endpoints configured",
             ]
         case ProtocolMethod.checkRun:
-            let timeout = params["config"]?["timeout_seconds"]?.doubleValue ?? params["timeout_seconds"]?.doubleValue ?? 5
+            let timeout =
+                params["config"]?["timeout_seconds"]?.doubleValue ?? params["timeout_seconds"]?.doubleValue ?? 5
             let results = await withTaskGroup(of: (Int, JSONValue).self) { group in
                 for (index, endpoint) in endpoints.enumerated() {
                     group.addTask { (index, await Self.probe(endpoint, timeout: timeout)) }
@@ -36,7 +39,8 @@ struct TCPCheck: BuiltinExtension {
                 return CheckOutcome(ok: false, errors: ["no endpoints configured"]).json
             }
             return CheckOutcome(
-                ok: errors.isEmpty, errors: errors, details: ["results": .array(results), "timeout_seconds": .double(timeout)]
+                ok: errors.isEmpty, errors: errors,
+                details: ["results": .array(results), "timeout_seconds": .double(timeout)]
             ).json
         default:
             throw RPCError(code: RPCErrorCode.methodNotFound, message: "method not found: \(method)")
@@ -54,7 +58,8 @@ struct TCPCheck: BuiltinExtension {
 
     private static func probeBlocking(_ endpoint: String, timeout: Double) -> JSONValue {
         var result: JSONObject = ["endpoint": .string(endpoint)]
-        guard let colon = endpoint.lastIndex(of: ":"), let port = UInt16(endpoint[endpoint.index(after: colon)...]) else {
+        guard let colon = endpoint.lastIndex(of: ":"), let port = UInt16(endpoint[endpoint.index(after: colon)...])
+        else {
             result["ok"] = false
             result["error"] = "expected host:port"
             return .object(result)

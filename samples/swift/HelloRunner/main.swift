@@ -14,10 +14,16 @@ var plugin = Plugin(name: "hello-runner", version: "1.0.0", description: "Loads 
 plugin.runner("hello_csv", description: "CSV file to JSON lines") { call in
     var problems: [Diagnostic] = []
     if call.manifest["source"]?["path"]?.stringValue == nil {
-        problems.append(Diagnostic(severity: .error, message: "source.path must name a CSV file", code: "missing_path", path: "/source/path"))
+        problems.append(
+            Diagnostic(
+                severity: .error, message: "source.path must name a CSV file", code: "missing_path",
+                path: "/source/path"))
     }
     if let limit = call.manifest["source"]?["limit"], (limit.intValue ?? -1) < 0 {
-        problems.append(Diagnostic(severity: .error, message: "source.limit must be a whole number ≥ 0", code: "bad_limit", path: "/source/limit"))
+        problems.append(
+            Diagnostic(
+                severity: .error, message: "source.limit must be a whole number ≥ 0", code: "bad_limit",
+                path: "/source/limit"))
     }
     return problems
 } run: { call in
@@ -28,7 +34,9 @@ plugin.runner("hello_csv", description: "CSV file to JSON lines") { call in
         throw PluginError("cannot read \(input.path)", category: "DATA", code: "source_unreadable")
     }
     var lines = text.split(whereSeparator: \.isNewline).map(String.init)
-    guard !lines.isEmpty else { throw PluginError("\(input.path) has no header line", category: "DATA", code: "empty_csv") }
+    guard !lines.isEmpty else {
+        throw PluginError("\(input.path) has no header line", category: "DATA", code: "empty_csv")
+    }
     let header = lines.removeFirst().split(separator: ",").map(String.init)
     if let limit = source?["limit"]?.intValue { lines = Array(lines.prefix(limit)) }
 
@@ -64,7 +72,12 @@ plugin.runner("hello_csv", description: "CSV file to JSON lines") { call in
     return RunOutcome(
         status: .success, message: "loaded \(lines.count) rows",
         loadMetrics: ["rows_count": .int(lines.count), "tables_count": 1, "packages_count": 1],
-        tableStats: [["source_table": .string(table), "target_table": .string(table), "rows_processed": .int(lines.count), "status": "success"]])
+        tableStats: [
+            [
+                "source_table": .string(table), "target_table": .string(table), "rows_processed": .int(lines.count),
+                "status": "success",
+            ]
+        ])
 }
 
 await plugin.serve()
