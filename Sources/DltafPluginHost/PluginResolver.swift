@@ -32,14 +32,36 @@ public struct PluginSearchPath: Sendable, Equatable {
             return Entry(written: written, folder: (folder as NSString).standardizingPath, skipReason: nil)
         }
         // A relative PATH entry (including "" and ".") means the working directory, which is never searched.
-        systemPath = (environment["PATH"] ?? "").split(separator: ":", omittingEmptySubsequences: false).map { raw in
-            let written = String(raw)
-            guard written.hasPrefix("/") else {
-                return Entry(
-                    written: written, folder: nil,
-                    skipReason: "relative PATH entry: the working directory is never searched")
+        var seen: [String: Int] = [:]
+        systemPath = (environment["PATH"] ?? "").split(separator: ":", omittingEmptySubsequences: false).enumerated()
+            .map { index, raw in
+                let written = String(raw)
+                guard written.hasPrefix("/") else {
+                    return Entry(
+                        written: written, folder: nil,
+                        skipReason: "relative PATH entry: the working directory is never searched")
+                }
+                let folder = (written as NSString).standardizingPath
+                if let first = seen[folder] {
+                    return Entry(written: written, folder: nil, skipReason: "same folder as PATH[\(first)]")
+                }
+                seen[folder] = index
+                return Entry(written: written, folder: folder, skipReason: nil)
             }
-            return Entry(written: written, folder: written, skipReason: nil)
+        pluginPath = Self.dropRepeats(pluginPath)
+    }
+
+    /// Marks later entries naming an already listed folder as skipped, so a folder is searched once.
+    private static func dropRepeats(_ entries: [Entry]) -> [Entry] {
+        var seen: [String: Int] = [:]
+        return entries.enumerated().map { index, entry in
+            guard let folder = entry.folder else { return entry }
+            if let first = seen[folder] {
+                return Entry(
+                    written: entry.written, folder: nil, skipReason: "same folder as DLTAF_PLUGIN_PATH[\(first)]")
+            }
+            seen[folder] = index
+            return entry
         }
     }
 }
@@ -109,11 +131,16 @@ public enum PluginResolver {
         func consider(_ path: String, source: String, found: () -> Result<ResolvedPlugin, ResolutionFailure>) {
             switch found() {
             case .success(let plugin):
-                if winner == nil {
+                if let winner {
+                    // The same file reached twice (a symlinked folder) does not shadow itself.
+                    let sameFile = realPath(winner.location) == realPath(plugin.location)
+                    candidates.append(
+                        ResolutionCandidate(
+                            path: path, source: source,
+                            verdict: sameFile ? .skipped("same file as the selected one") : .shadowed))
+                } else {
                     winner = plugin
                     candidates.append(ResolutionCandidate(path: path, source: source, verdict: .selected))
-                } else {
-                    candidates.append(ResolutionCandidate(path: path, source: source, verdict: .shadowed))
                 }
             case .failure(let failure):
                 candidates.append(ResolutionCandidate(path: path, source: source, verdict: failure.verdict))
@@ -133,7 +160,12 @@ public enum PluginResolver {
             let relative = segments.joined(separator: "/")
             for (index, entry) in searchPath.pluginPath.enumerated() {
                 let source = "DLTAF_PLUGIN_PATH[\(index)]=\(entry.written)"
-                guard let folder = entry.folder else { continue }
+                guard let folder = entry.folder else {
+                    candidates.append(
+                        ResolutionCandidate(
+                            path: entry.written, source: source, verdict: .skipped(entry.skipReason ?? "skipped")))
+                    continue
+                }
                 let executable = (folder as NSString).appendingPathComponent(relative)
                 consider(executable, source: source) {
                     inspectExecutable(executable, spec: spec, delivery: .pluginPathExecutable)
@@ -159,6 +191,10 @@ public enum PluginResolver {
             }
         }
         return Resolution(spec: spec, candidates: candidates, resolved: winner)
+    }
+
+    private static func realPath(_ path: String) -> String {
+        URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     }
 
     private struct ResolutionFailure: Error {
