@@ -6,19 +6,32 @@ struct Catalog: Sendable {
     struct Entry: Sendable {
         var provider: Provider
         var description: String?
+        /// The events a hook handles (empty for runners and checks).
+        var events: [HookEvent] = []
     }
 
-    struct HookEntry: Sendable {
-        var provider: Provider
-        var events: [HookEvent]
-        var description: String?
+    /// Names of one kind, in the order they were added (built-ins first), each provided once.
+    struct Registry: Sendable {
+        private(set) var names: [String] = []
+        private var entries: [String: Entry] = [:]
+
+        subscript(name: String) -> Entry? { entries[name] }
+
+        /// Every name, as a set.
+        var nameSet: Set<String> { Set(names) }
+
+        /// Adds `entry` under `name`, or returns the entry already there.
+        mutating func add(_ name: String, _ entry: Entry) -> Entry? {
+            if let existing = entries[name] { return existing }
+            entries[name] = entry
+            names.append(name)
+            return nil
+        }
     }
 
-    private(set) var runners: [String: Entry] = [:]
-    private(set) var hooks: [String: HookEntry] = [:]
-    private(set) var checks: [String: Entry] = [:]
-    /// Names in the order they were added (built-ins first), for listings.
-    private(set) var order: (runners: [String], hooks: [String], checks: [String]) = ([], [], [])
+    private(set) var runners = Registry()
+    private(set) var hooks = Registry()
+    private(set) var checks = Registry()
 
     /// Built-ins first, then each plugin's runners, hooks and checks for the registries that listed it.
     ///
@@ -26,36 +39,30 @@ struct Catalog: Sendable {
     static func build(builtins: [any BuiltinExtension], plugins: [PluginHandle]) throws(RunError) -> Catalog {
         var catalog = Catalog()
         var conflicts: [String] = []
+        func add(_ what: String, _ name: String, _ entry: Entry, to registry: inout Registry) {
+            if let existing = registry.add(name, entry) {
+                conflicts.append(conflict(what, name, existing.provider, entry.provider))
+            }
+        }
         func add(_ provides: Provides, from provider: Provider, registries: Set<PluginRegistryKind>) {
             if registries.contains(.runners) {
                 for runner in provides.runners {
-                    if let existing = catalog.runners[runner.kind] {
-                        conflicts.append(conflict("runner kind", runner.kind, existing.provider, provider))
-                        continue
-                    }
-                    catalog.runners[runner.kind] = Entry(provider: provider, description: runner.description)
-                    catalog.order.runners.append(runner.kind)
+                    add(
+                        "runner kind", runner.kind, Entry(provider: provider, description: runner.description),
+                        to: &catalog.runners)
                 }
             }
             if registries.contains(.hooks) {
                 for hook in provides.hooks {
-                    if let existing = catalog.hooks[hook.name] {
-                        conflicts.append(conflict("hook", hook.name, existing.provider, provider))
-                        continue
-                    }
-                    catalog.hooks[hook.name] = HookEntry(
-                        provider: provider, events: hook.events, description: hook.description)
-                    catalog.order.hooks.append(hook.name)
+                    let entry = Entry(provider: provider, description: hook.description, events: hook.events)
+                    add("hook", hook.name, entry, to: &catalog.hooks)
                 }
             }
             if registries.contains(.checks) {
                 for check in provides.checks {
-                    if let existing = catalog.checks[check.name] {
-                        conflicts.append(conflict("check", check.name, existing.provider, provider))
-                        continue
-                    }
-                    catalog.checks[check.name] = Entry(provider: provider, description: check.description)
-                    catalog.order.checks.append(check.name)
+                    add(
+                        "check", check.name, Entry(provider: provider, description: check.description),
+                        to: &catalog.checks)
                 }
             }
         }

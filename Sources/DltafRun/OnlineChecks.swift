@@ -9,7 +9,7 @@ enum OnlineChecks {
     static func applicability(_ prepared: PreparedRun, context: JSONValue, timeout: Duration) async -> [String:
         JSONValue]
     {
-        let names = prepared.catalog.order.checks
+        let names = prepared.catalog.checks.names
         return await withTaskGroup(of: (String, JSONValue).self) { group in
             for name in names {
                 guard let entry = prepared.catalog.checks[name] else { continue }
@@ -38,8 +38,8 @@ enum OnlineChecks {
 
     /// The selected check names: `only`, or the applicable ones adjusted by `enable`/`disable`.
     static func select(_ prepared: PreparedRun, applicability: [String: JSONValue]) -> [String] {
-        let applicable = prepared.catalog.order.checks.filter { applicability[$0]?["applies"]?.boolValue == true }
-        return prepared.checkSelection.apply(defaults: applicable, available: Set(prepared.catalog.checks.keys))
+        let applicable = prepared.catalog.checks.names.filter { applicability[$0]?["applies"]?.boolValue == true }
+        return prepared.checkSelection.apply(defaults: applicable, available: prepared.catalog.checks.nameSet)
             .selected
     }
 

@@ -37,7 +37,7 @@ enum PlanBuilder {
                     ]
                 }),
             "checks": .array(
-                prepared.catalog.order.checks.map { name in
+                prepared.catalog.checks.names.map { name in
                     [
                         "name": .string(name),
                         "origin": .string(prepared.catalog.checks[name]?.provider.origin ?? "?"),

@@ -130,7 +130,7 @@ public struct PluginInspector: Sendable {
     /// Every runner, hook and check: built-ins, then each listed plugin's; plus the specs that failed.
     public func list(console: Console) async -> (rows: [Row], errors: [String]) {
         var rows: [Row] = []
-        let builtins: [any BuiltinExtension] = [LogHook(console: console), TCPCheck()]
+        let builtins = Builtins.all(console: console)
         for builtin in builtins {
             rows += Self.rows(
                 builtin.provides, origin: "builtin", executable: "(built in)", protocolVersion: nil, plugin: nil)

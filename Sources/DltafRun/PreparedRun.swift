@@ -75,21 +75,21 @@ struct PreparedRun: Sendable {
             limits: request.limits, workingDirectory: manifest.directory, hostVersion: hostVersion)
         let plugins = try await PluginSet.start(specs: specs, setup: setup)
         do throws(RunError) {
-            let builtins: [any BuiltinExtension] = [LogHook(console: console), TCPCheck()]
+            let builtins = Builtins.all(console: console)
             let catalog = try Catalog.build(builtins: builtins, plugins: plugins.handles)
             let runnerKind = try resolveRunner(manifest: manifest, catalog: catalog)
             let hookSelection = NameSelection(manifest: manifest, section: ["run", "hooks"])
-            let hookNames = Set(catalog.hooks.keys)
+            let hookNames = catalog.hooks.nameSet
             let hooks = hookSelection.apply(defaults: defaultHooks.filter(hookNames.contains), available: hookNames)
             let checkSelection = NameSelection(manifest: manifest, section: ["run", "online_checks"])
-            let checkNames = Set(catalog.checks.keys)
+            let checkNames = catalog.checks.nameSet
             let unknownChecks = checkSelection.apply(defaults: [], available: checkNames).unknown
             let findings =
                 hooks.unknown.map { unknown in
                     manifest.diagnostic(
                         "hook.unknown",
                         "unknown hook \"\(unknown.name)\"\(NameSelection.hint(for: unknown.name, in: hookNames)); "
-                            + "available: \(catalog.order.hooks.joined(separator: ", ")) "
+                            + "available: \(catalog.hooks.names.joined(separator: ", ")) "
                             + "(plugin hooks must be listed in run.hooks.plugins or DLT_HOOK_PLUGINS)",
                         at: unknown.path)
                 }
@@ -97,7 +97,7 @@ struct PreparedRun: Sendable {
                     manifest.diagnostic(
                         "check.unknown",
                         "unknown online check \"\(unknown.name)\"\(NameSelection.hint(for: unknown.name, in: checkNames)); "
-                            + "available: \(catalog.order.checks.joined(separator: ", "))",
+                            + "available: \(catalog.checks.names.joined(separator: ", "))",
                         at: unknown.path)
                 }
             guard findings.isEmpty else { throw RunError.manifest(ManifestError(findings)) }
@@ -113,7 +113,7 @@ struct PreparedRun: Sendable {
     private static func resolveRunner(manifest: Manifest, catalog: Catalog) throws(RunError) -> String {
         let kind = manifest.sourceKind ?? ""
         guard catalog.runners[kind] == nil else { return kind }
-        let available = catalog.order.runners
+        let available = catalog.runners.names
         let hint = NameSelection.hint(for: kind, in: Set(available))
         let list = available.isEmpty ? "none (no runner plugin is listed)" : available.joined(separator: ", ")
         throw RunError.manifest(

@@ -47,3 +47,10 @@ enum Provider: Sendable {
         }
     }
 }
+
+/// The extensions built into dltaf, in listing order.
+enum Builtins {
+    static func all(console: Console) -> [any BuiltinExtension] {
+        [LogHook(console: console), TCPCheck()]
+    }
+}
