@@ -51,6 +51,8 @@ public final class PluginConnection: Sendable {
         var child: (any ChildProcess)?
         var nextID = 1
         var pending: [Int: (method: String, waiter: Waiter)] = [:]
+        /// The timeout timer of each pending call, cancelled when the call completes.
+        var timers: [Int: Task<Void, Never>] = [:]
         var answered: Set<Int> = []
         var handshakeDone = false
         var stdoutClosed = false
@@ -175,11 +177,21 @@ public final class PluginConnection: Sendable {
                     return
                 }
                 if let timeout {
-                    Task { [self] in
-                        try? await Task.sleep(for: timeout)
+                    let timer = Task { [self] in
+                        do {
+                            try await Task.sleep(for: timeout)
+                        } catch {
+                            return
+                        }
                         let phase = method == ProtocolMethod.initialize ? "startup" : "call"
                         complete(id, with: .failure(failure(method, .timeout(limit: timeout, phase: phase))))
                     }
+                    let stillPending = state.withLock { state in
+                        guard state.pending[id] != nil else { return false }
+                        state.timers[id] = timer
+                        return true
+                    }
+                    if !stillPending { timer.cancel() }
                 }
             }
         }
@@ -392,6 +404,7 @@ public final class PluginConnection: Sendable {
                 return nil
             }
             if fromPlugin { state.answered.insert(id) }
+            state.timers.removeValue(forKey: id)?.cancel()
             return entry.waiter
         }
         waiter?.resume(returning: result)
@@ -399,7 +412,11 @@ public final class PluginConnection: Sendable {
 
     private func failAll(_ reason: PluginFailure.Reason) {
         let pending = state.withLock { state in
-            defer { state.pending.removeAll() }
+            defer {
+                state.pending.removeAll()
+                for timer in state.timers.values { timer.cancel() }
+                state.timers.removeAll()
+            }
             return state.pending
         }
         for (_, entry) in pending {

@@ -57,11 +57,11 @@ extension Dltaf.ManifestGroup {
                 try Override.apply(
                     overrides.map { (text) throws(ManifestError) in try Override(parsing: text) }, to: &loaded)
             } catch {
-                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                Output.printError(error.description)
                 throw ExitCode(2)
             }
             for warning in loaded.warnings {
-                FileHandle.standardError.write(Data((warning.description + "\n").utf8))
+                Output.printError(warning.description)
             }
             Output.print(format == "json" ? Output.prettyJSON(loaded.value) : YAMLRenderer.render(loaded.value))
         }

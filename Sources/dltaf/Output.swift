@@ -6,9 +6,28 @@ import Foundation
 enum Output {
     /// Writes a line to stdout.
     static func print(_ text: String) {
+        write(text, to: 1)
+    }
+
+    /// Writes a line to stderr.
+    static func printError(_ text: String) {
+        write(text, to: 2)
+    }
+
+    /// Writes a whole line to a descriptor. A closed pipe (`dltaf ... | head`) is not an error worth a crash,
+    /// which `FileHandle.write(_:)` would make it.
+    private static func write(_ text: String, to descriptor: Int32) {
         var bytes = Array(text.utf8)
         if bytes.last != 0x0A { bytes.append(0x0A) }
-        FileHandle.standardOutput.write(Data(bytes))
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count, let base = buffer.baseAddress {
+                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
     }
 
     /// Indented JSON with a stable key order.

@@ -63,7 +63,7 @@ extension Dltaf.PluginsGroup {
                         [$0.kind, $0.name, $0.origin, $0.protocolVersion.map(String.init) ?? "-", $0.executable]
                     }
                 Output.print(TextTable.render(table))
-                for error in errors { FileHandle.standardError.write(Data(("error: " + error + "\n").utf8)) }
+                for error in errors { Output.printError("error: " + error) }
             }
             if !errors.isEmpty { throw ExitCode(2) }
         }
@@ -86,7 +86,7 @@ extension Dltaf.PluginsGroup {
             do {
                 resolution = try inspector.which(spec)
             } catch {
-                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                Output.printError(error.description)
                 throw ExitCode(2)
             }
             if options.json {
@@ -169,12 +169,12 @@ extension Dltaf.PluginsGroup {
             do {
                 parsed = try PluginSpec(parsing: spec)
             } catch {
-                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                Output.printError(error.description)
                 throw ExitCode(2)
             }
             let description = await options.inspector.describe(parsed, console: Console(minimumLevel: .warning))
             guard let handshake = description.handshake, let resolved = description.resolution.resolved else {
-                FileHandle.standardError.write(Data(((description.failure ?? "failed") + "\n").utf8))
+                Output.printError(description.failure ?? "failed")
                 throw ExitCode(1)
             }
             if options.json {
