@@ -17,4 +17,6 @@ public enum PluginEvent: Sendable, Equatable {
     case stdoutNoise(prefix: String, beforeHandshake: Bool)
     /// A notification this host does not know (ignored, reported at debug level).
     case unknownNotification(String)
+    /// A step dltaf took to keep the plugin in line: a cancel sent, a signal to its process group.
+    case supervisor(String)
 }

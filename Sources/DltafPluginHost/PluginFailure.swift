@@ -16,6 +16,8 @@ public struct PluginFailure: Error, Sendable, Equatable, CustomStringConvertible
         case protocolViolation(String)
         /// The plugin stopped reading its stdin.
         case stdinClosed
+        /// The run was cancelled while the call was pending.
+        case cancelled
     }
 
     /// The plugin's spec.
@@ -45,6 +47,8 @@ public struct PluginFailure: Error, Sendable, Equatable, CustomStringConvertible
     public var summary: String {
         switch reason {
         case .launchFailed(let why): return "plugin \(plugin) \(why)"
+        case .timeout(let limit, let phase) where phase == "idle":
+            return "plugin \(plugin) sent nothing for \(formatDuration(limit)) during \(method) (idle timeout)"
         case .timeout(let limit, let phase):
             return "plugin \(plugin) did not answer \(method) within \(formatDuration(limit)) (\(phase) timeout)"
         case .exitedWithoutResult(let exit):
@@ -53,6 +57,7 @@ public struct PluginFailure: Error, Sendable, Equatable, CustomStringConvertible
         case .rpcError(let error): return "plugin \(plugin) failed \(method): \(error.message)"
         case .protocolViolation(let why): return "plugin \(plugin) broke the protocol during \(method): \(why)"
         case .stdinClosed: return "plugin \(plugin) stopped reading its input during \(method)"
+        case .cancelled: return "plugin \(plugin): \(method) was cancelled"
         }
     }
 

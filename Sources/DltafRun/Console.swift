@@ -9,6 +9,8 @@ import Synchronization
 public final class Console: Sendable {
     /// The lowest level printed.
     public let minimumLevel: LogLevel
+    /// Every line passes through it; the run adds the secrets it learns.
+    private let redactor = Mutex(Redactor())
     private let lock = Mutex(())
     private let sink: @Sendable (String) -> Void
 
@@ -35,11 +37,17 @@ public final class Console: Sendable {
         self.sink = sink
     }
 
-    /// Prints one log line if `level` is at or above the minimum.
+    /// Replaces the redactor every line passes through.
+    public func setRedactor(_ newRedactor: Redactor) {
+        redactor.withLock { $0 = newRedactor }
+    }
+
+    /// Prints one log line, redacted, if `level` is at or above the minimum.
     public func log(_ level: LogLevel, source: String, _ message: String) {
         guard level >= minimumLevel else { return }
         let label = level.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)
-        let line = "\(Self.timestamp()) \(label)[\(source)] \(message)"
+        let text = redactor.withLock { $0 }.redact(text: "[\(source)] \(message)")
+        let line = "\(Self.timestamp()) \(label)\(text)"
         lock.withLock { _ in sink(line) }
     }
 

@@ -7,7 +7,7 @@ import DltafProtocol
 struct HookPipeline: Sendable {
     let prepared: PreparedRun
     let context: JSONValue
-    let timeout: Duration
+    var timeout: Duration
     let console: Console
 
     /// What one hook call did.

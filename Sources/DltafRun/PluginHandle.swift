@@ -4,35 +4,40 @@ import DltafProtocol
 import Foundation
 import Synchronization
 
-/// A started plugin as the run uses it: its connection, its handshake, and counters for the result.
+/// A started plugin as the run uses it: its connection, handshake, settings, log, and counters.
 final class PluginHandle: Sendable {
     let connection: PluginConnection
     let spec: String
     let handshake: InitializeResult
     /// The registries whose specs listed this plugin; it contributes only to those.
     let registries: Set<PluginRegistryKind>
-    private let stats: Mutex<(calls: Int, milliseconds: Double, lastState: JSONValue?)>
+    let settings: PluginSettings
+    let log: PluginLog
     let startupMilliseconds: Double
     let origins: [String]
+    private let stats = Mutex<(calls: Int, milliseconds: Double)>((0, 0))
 
     init(
         connection: PluginConnection, handshake: InitializeResult, registries: Set<PluginRegistryKind>,
-        origins: [String], startupMilliseconds: Double, stateBox: StateBox
+        settings: PluginSettings, log: PluginLog, origins: [String], startupMilliseconds: Double
     ) {
         self.connection = connection
         self.spec = connection.name
         self.handshake = handshake
         self.registries = registries
+        self.settings = settings
+        self.log = log
         self.origins = origins
         self.startupMilliseconds = startupMilliseconds
-        self.stats = Mutex((0, 0, nil))
-        self.stateBox = stateBox
     }
 
-    /// The last `state` notification, shared with the event sink.
-    let stateBox: StateBox
+    /// The last `state` notification.
+    var lastState: JSONValue? { log.stateBox.last }
 
+    /// Calls the plugin; the plugin's own `call_timeout_seconds`/`run_timeout_seconds` replace `timeout`.
     func call(_ method: String, params: JSONValue, timeout: Duration?) async throws(PluginFailure) -> JSONValue {
+        let limit =
+            method == ProtocolMethod.runnerRun ? (settings.runTimeout ?? timeout) : (settings.callTimeout ?? timeout)
         let started = ContinuousClock.now
         defer {
             let elapsed = started.duration(to: .now).milliseconds
@@ -41,7 +46,7 @@ final class PluginHandle: Sendable {
                 $0.milliseconds += elapsed
             }
         }
-        return try await connection.call(method, params: params, timeout: timeout)
+        return try await connection.call(method, params: params, timeout: limit)
     }
 
     func report(exit: ProcessExit?) -> PluginReport {

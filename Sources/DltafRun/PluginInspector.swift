@@ -68,7 +68,7 @@ public struct PluginInspector: Sendable {
         let runID = UUID().uuidString.lowercased()
         let connection = PluginConnection(
             plugin: plugin, launcher: launcher, limits: limits,
-            events: PluginEventSink.make(label: spec.description, console: console, stateBox: StateBox()))
+            events: PluginLog(label: spec.description, console: console).sink)
         let pluginEnvironment = PluginEnvironment.build(parent: environment, plugin: plugin, runID: runID)
         let started = ContinuousClock.now
         do throws(PluginFailure) {

@@ -18,9 +18,13 @@ final class PluginSet: Sendable {
         var parentEnvironment: [String: String]
         var runID: String
         var console: Console
-        var limits: ConnectionLimits
+        /// Settings for plugins not named under `run.plugin_settings`.
+        var defaults: PluginSettings
+        /// `run.plugin_settings`, by spec.
+        var settings: [String: PluginSettings]
         var workingDirectory: String?
         var hostVersion: String
+        var cancellation: RunCancellation
     }
 
     /// Resolves every spec, then starts each distinct plugin once (concurrently) and performs its handshake.
@@ -91,12 +95,15 @@ final class PluginSet: Sendable {
     private static func startOne(
         _ plugin: ResolvedPlugin, registries: Set<PluginRegistryKind>, origins: [String], setup: Setup
     ) async -> Result<PluginHandle, PluginFailure> {
-        let stateBox = StateBox()
         let label = plugin.spec.description
+        let settings = setup.settings[label] ?? setup.defaults
+        let log = PluginLog(label: label, console: setup.console)
         let connection = PluginConnection(
-            plugin: plugin, launcher: setup.launcher, limits: setup.limits,
-            events: PluginEventSink.make(label: label, console: setup.console, stateBox: stateBox))
-        let environment = PluginEnvironment.build(parent: setup.parentEnvironment, plugin: plugin, runID: setup.runID)
+            plugin: plugin, launcher: setup.launcher, limits: settings.limits, events: log.sink)
+        setup.cancellation.register(connection)
+        let environment = PluginEnvironment.build(
+            parent: setup.parentEnvironment, plugin: plugin, runID: setup.runID, granted: settings.environment,
+            inheritAll: settings.inheritEnvironment)
         let launch: ProcessLaunch
         do {
             launch = try PluginEnvironment.launch(
@@ -107,21 +114,22 @@ final class PluginSet: Sendable {
                     plugin: label, method: ProtocolMethod.initialize, reason: .launchFailed(error.description)))
         }
         let params = InitializeParams(
-            hostVersion: setup.hostVersion, spec: label, runID: setup.runID, maxLineBytes: setup.limits.maxLineBytes)
+            hostVersion: setup.hostVersion, spec: label, runID: setup.runID, maxLineBytes: settings.limits.maxLineBytes)
         let started = ContinuousClock.now
         do {
             let handshake = try await connection.start(launch: launch, params: params)
             let startup = started.duration(to: .now).milliseconds
             setup.console.log(
                 .debug, source: label,
-                "started \(handshake.plugin.name) \(handshake.plugin.version) (protocol \(handshake.protocolVersion)) in \(Int(startup))ms"
-            )
+                "started \(handshake.plugin.name) \(handshake.plugin.version) (protocol \(handshake.protocolVersion)) "
+                    + "in \(Int(startup))ms")
             return .success(
                 PluginHandle(
-                    connection: connection, handshake: handshake, registries: registries, origins: origins,
-                    startupMilliseconds: startup, stateBox: stateBox))
+                    connection: connection, handshake: handshake, registries: registries, settings: settings, log: log,
+                    origins: origins, startupMilliseconds: startup))
         } catch {
             await connection.shutdown()
+            log.finish()
             return .failure(error)
         }
     }
@@ -132,6 +140,7 @@ final class PluginSet: Sendable {
             for (index, handle) in handles.enumerated() {
                 group.addTask {
                     let exit = await handle.connection.shutdown()
+                    handle.log.finish()
                     return (index, handle.report(exit: exit))
                 }
             }

@@ -66,13 +66,21 @@ struct PreparedRun: Sendable {
     /// Starts the plugins and resolves the runner, hooks and checks.
     static func prepare(
         manifest: Manifest, request: RunRequest, runID: String, console: Console, launcher: any ProcessLauncher,
-        hostVersion: String
+        hostVersion: String, cancellation: RunCancellation
     ) async throws(RunError) -> PreparedRun {
         let specs = try specLists(for: manifest, request: request)
+        let defaults = PluginSettings(limits: request.limits)
+        let settings: [String: PluginSettings]
+        do {
+            settings = try PluginSettings.read(from: manifest, defaults: defaults)
+        } catch {
+            throw RunError.manifest(error)
+        }
         let setup = PluginSet.Setup(
             searchPath: PluginSearchPath(environment: request.environment, baseDirectory: manifest.directory),
             launcher: launcher, parentEnvironment: request.environment, runID: runID, console: console,
-            limits: request.limits, workingDirectory: manifest.directory, hostVersion: hostVersion)
+            defaults: defaults, settings: settings, workingDirectory: manifest.directory, hostVersion: hostVersion,
+            cancellation: cancellation)
         let plugins = try await PluginSet.start(specs: specs, setup: setup)
         do throws(RunError) {
             let builtins = Builtins.all(console: console)

@@ -1,21 +1,56 @@
-import DltafJSON
+public import DltafJSON
+import Foundation
 
-/// Hides secret values before anything is shown or stored.
+/// Hides secrets before anything is shown or stored: logs, plugin stderr, results, plans, error messages and
+/// the result file all pass through one redactor.
 ///
-/// By key: a mapping member whose name looks sensitive (the Python dltaf's list: password, secret, token,
-/// authorization, cookie, api_key, private_key, ...) has its value replaced wholesale.
+/// - By key: a mapping member whose name looks sensitive (the Python dltaf's list: password, secret, token,
+///   authorization, cookie, api_key, private_key, ...) has its value replaced wholesale.
+/// - By pattern: `Bearer`/`Basic` credentials, URL user info, `key=value` and `"key": "value"` pairs and
+///   query parameters with a sensitive name.
+/// - By value: every secret value the run knows, and its URL-encoded and base64 forms, wherever it appears.
 public struct Redactor: Sendable {
     /// What replaces a secret.
     public static let placeholder = "***redacted***"
 
+    /// Values shorter than this are not scrubbed by value (they would match ordinary text); keys and
+    /// patterns still hide them.
+    public static let minimumSecretLength = 4
+
     /// Fragments that make a key sensitive (matched case-insensitively as substrings).
     static let sensitiveFragments = [
         "pass", "pwd", "secret", "token", "bearer", "authorization", "cookie", "session", "api_key", "api-key",
-        "apikey", "private_key", "ssl_key", "cert", "sasl", "credential",
+        "apikey", "private_key", "ssl_key", "cert", "sasl", "credential", "signature",
     ]
 
-    /// Creates a redactor.
-    public init() {}
+    /// The exact strings scrubbed, longest first so that a secret inside another is handled correctly.
+    private let needles: [String]
+
+    /// A redactor that knows `secrets` (and derives their encoded forms).
+    public init(secrets: some Sequence<String> = [String]()) {
+        var forms: Set<String> = []
+        for secret in secrets where secret.count >= Self.minimumSecretLength {
+            forms.insert(secret)
+            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != secret {
+                forms.insert(encoded)
+            }
+            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed), encoded != secret {
+                forms.insert(encoded)
+            }
+            let base64 = Data(secret.utf8).base64EncodedString()
+            forms.insert(base64)
+            // Without padding, and in the URL-safe alphabet, as JWTs and many APIs write it.
+            let unpadded = base64.trimmingCharacters(in: CharacterSet(charactersIn: "="))
+            forms.insert(unpadded)
+            forms.insert(unpadded.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"))
+        }
+        needles = forms.filter { $0.count >= Self.minimumSecretLength }.sorted { $0.count > $1.count }
+    }
+
+    /// This redactor plus more secret values.
+    public func adding(secrets: some Sequence<String>) -> Redactor {
+        Redactor(secrets: Set(needles).union(secrets))
+    }
 
     /// Whether a key names a secret.
     public static func isSensitiveKey(_ key: String) -> Bool {
@@ -23,18 +58,88 @@ public struct Redactor: Sendable {
         return sensitiveFragments.contains { lowered.contains($0) }
     }
 
-    /// `value` with every sensitive member's value replaced.
+    /// The values under sensitive keys anywhere in `value`: secrets to scrub elsewhere.
+    public static func secrets(in value: JSONValue) -> [String] {
+        switch value {
+        case .object(let object):
+            return object.flatMap { key, member -> [String] in
+                isSensitiveKey(key) ? leaves(member) : secrets(in: member)
+            }
+        case .array(let items): return items.flatMap(secrets(in:))
+        default: return []
+        }
+    }
+
+    /// Every string under `value` (numbers are left out: scrubbing `5432` everywhere would hide timings).
+    private static func leaves(_ value: JSONValue) -> [String] {
+        switch value {
+        case .string(let text): return [text]
+        case .array(let items): return items.flatMap(leaves)
+        case .object(let object): return object.values.flatMap(leaves)
+        default: return []
+        }
+    }
+
+    /// The values of environment variables whose names look sensitive (`VAULT_TOKEN`, `DB_PASSWORD`, ...).
+    public static func secrets(inEnvironment environment: [String: String]) -> [String] {
+        environment.filter { isSensitiveKey($0.key) }.map(\.value)
+    }
+
+    /// `value` with sensitive members replaced and every string scrubbed.
     public func redact(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let object):
             var result = JSONObject()
             for (key, member) in object {
-                result.appendUnchecked(
-                    key: key, value: Self.isSensitiveKey(key) ? .string(Self.placeholder) : redact(member))
+                // Wholesale, as the Python dltaf does; a flag or a null under such a key reveals nothing.
+                let hidden = Self.isSensitiveKey(key) && !member.isNull && member.boolValue == nil
+                result.appendUnchecked(key: key, value: hidden ? .string(Self.placeholder) : redact(member))
             }
             return .object(result)
         case .array(let items): return .array(items.map(redact))
+        case .string(let text): return .string(redact(text: text))
         default: return value
         }
+    }
+
+    /// `text` with known secret values and credential patterns replaced.
+    public func redact(text: String) -> String {
+        var result = text
+        for needle in needles where result.contains(needle) {
+            result = result.replacingOccurrences(of: needle, with: Self.placeholder)
+        }
+        return CredentialPatterns.redact(result)
+    }
+}
+
+/// Credential shapes recognised in free text.
+enum CredentialPatterns {
+    static func redact(_ text: String) -> String {
+        // Cheap pre-check: most log lines contain none of the characters the patterns need.
+        guard text.contains(where: { $0 == "=" || $0 == ":" || $0 == " " }) else { return text }
+        var result = text
+        let hidden = Redactor.placeholder
+        result = result.replacing(#/(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}/#) { match in
+            "\(match.output.1) \(hidden)"
+        }
+        result = result.replacing(#/([A-Za-z][A-Za-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@/#) { match in
+            "\(match.output.1)\(hidden)@"
+        }
+        result = result.replacing(
+            #/(?i)\b([A-Za-z0-9_.-]*(?:pass|pwd|secret|token|api[_-]?key|authorization|cookie|session|private_key|credential|signature|sig)[A-Za-z0-9_.-]*)=([^\s&;,"']+)/#
+        ) { match in
+            "\(match.output.1)=\(hidden)"
+        }
+        result = result.replacing(
+            #/(?i)("[A-Za-z0-9_.-]*(?:pass|pwd|secret|token|api[_-]?key|authorization|cookie|session|private_key|credential)[A-Za-z0-9_.-]*"\s*:\s*)"(?:[^"\\]|\\.)*"/#
+        ) { match in
+            "\(match.output.1)\"\(hidden)\""
+        }
+        result = result.replacing(
+            #/(?i)\b(password|passwd|secret|api_key|apikey|access_token|refresh_token|client_secret)\s*:\s+([^\s,;]+)/#
+        ) { match in
+            "\(match.output.1): \(hidden)"
+        }
+        return result
     }
 }

@@ -24,13 +24,22 @@ public struct RunOrchestrator: Sendable {
     }
 
     /// Runs `request` and returns its result; never throws, every failure is in the result.
-    public func run(_ request: RunRequest) async -> RunResult {
+    ///
+    /// - Parameter cancellation: signals stop the run through it (see `RunCancellation`).
+    public func run(_ request: RunRequest, cancellation: RunCancellation? = nil) async -> RunResult {
+        let cancellation = cancellation ?? RunCancellation(console: console)
         let runID = UUID().uuidString.lowercased()
         let startedAt = Date()
         var result = RunResult(runID: runID, mode: request.mode.rawValue, startedAt: startedAt)
         var clock = PhaseClock()
+        // Secrets known before the manifest: values of sensitive variables in dltaf's environment.
+        result.redactor = Redactor(secrets: Redactor.secrets(inEnvironment: request.environment))
+        console.setRedactor(result.redactor)
         do throws(RunError) {
             let manifest = try PreparedRun.loadManifest(request)
+            // And those of the manifest (after --set): values under sensitive keys, granted plugin variables.
+            result.redactor = result.redactor.adding(secrets: Redactor.secrets(in: manifest.value))
+            console.setRedactor(result.redactor)
             result.manifestPath = manifest.file
             result.pipelineName = manifest.pipelineName
             result.sourceKind = manifest.sourceKind
@@ -39,11 +48,18 @@ public struct RunOrchestrator: Sendable {
                 result.warnings.append(warning.description)
             }
             clock.lap("load", into: &result)
-            let prepared = try await PreparedRun.prepare(
-                manifest: manifest, request: request, runID: runID, console: console, launcher: launcher,
-                hostVersion: hostVersion)
+            let prepared: PreparedRun
+            do throws(RunError) {
+                prepared = try await PreparedRun.prepare(
+                    manifest: manifest, request: request, runID: runID, console: console, launcher: launcher,
+                    hostVersion: hostVersion, cancellation: cancellation)
+            } catch {
+                throw cancellation.isCancelled ? Self.cancelledError : error
+            }
             clock.lap("start_plugins", into: &result)
-            await execute(prepared, request: request, result: &result, clock: &clock)
+            let run = Execution(
+                orchestrator: self, prepared: prepared, request: request, cancellation: cancellation)
+            await run.execute(result: &result, clock: &clock)
             result.plugins = await prepared.plugins.shutdownAll()
             clock.lap("shutdown", into: &result)
         } catch {
@@ -55,9 +71,28 @@ public struct RunOrchestrator: Sendable {
         return result
     }
 
-    private func execute(_ prepared: PreparedRun, request: RunRequest, result: inout RunResult, clock: inout PhaseClock)
-        async
-    {
+    /// The error of a cancelled run (exit 130).
+    static let cancelledError = RunError(
+        .cancelled, code: "cancelled", message: "the run was cancelled", exitCode: .cancelled)
+}
+
+/// One run of a prepared manifest: the phases after plugins have started.
+private struct Execution {
+    let orchestrator: RunOrchestrator
+    let prepared: PreparedRun
+    let request: RunRequest
+    let cancellation: RunCancellation
+
+    var console: Console { orchestrator.console }
+
+    /// Ends the run as cancelled when a signal arrived; true if it did.
+    func stopIfCancelled(_ result: inout RunResult) -> Bool {
+        guard cancellation.isCancelled else { return false }
+        result.fail(RunOrchestrator.cancelledError)
+        return true
+    }
+
+    func execute(result: inout RunResult, clock: inout PhaseClock) async {
         let context = CallContext.make(
             manifest: prepared.manifest, runID: result.runID, startedAt: result.startedAt, mode: request.mode)
         guard let runner = prepared.catalog.runners[prepared.runnerKind] else { return }
@@ -87,10 +122,11 @@ public struct RunOrchestrator: Sendable {
                 return
             }
         } catch {
-            result.fail(runFailure(error, code: "runner_validate_failed"))
+            if !stopIfCancelled(&result) { result.fail(runFailure(error, code: "runner_validate_failed")) }
             return
         }
         clock.lap("validate", into: &result)
+        if stopIfCancelled(&result) { return }
 
         switch request.mode {
         case .validateOnly:
@@ -118,6 +154,7 @@ public struct RunOrchestrator: Sendable {
                 prepared, selected: selected, context: context, timeout: request.checkTimeout)
             result.checks = report
             clock.lap("checks", into: &result)
+            if stopIfCancelled(&result) { return }
             for warning in report["warnings"]?.arrayValue ?? [] {
                 result.warnings.append("check \(warning.stringValue ?? "")")
             }
@@ -142,10 +179,16 @@ public struct RunOrchestrator: Sendable {
             return
         }
 
+        if stopIfCancelled(&result) { return }
         let hooks = HookPipeline(prepared: prepared, context: context, timeout: request.hookTimeout, console: console)
         let pre = await hooks.preRun()
         result.hooks += pre.calls.map(\.json)
         clock.lap("pre_run", into: &result)
+        if stopIfCancelled(&result) {
+            await runOnError(hooks, reached: pre.reached, result: &result)
+            clock.lap("on_error", into: &result)
+            return
+        }
         if let veto = pre.veto {
             let why = veto.outcome.message ?? "no reason given"
             result.fail(
@@ -174,12 +217,12 @@ public struct RunOrchestrator: Sendable {
             }
             apply(outcome, to: &result)
         } catch {
-            result.fail(runFailure(error, code: "runner_failed"))
+            if !stopIfCancelled(&result) { result.fail(runFailure(error, code: "runner_failed")) }
         }
-        result.state = handle?.stateBox.last
+        result.state = handle?.lastState
         clock.lap("run", into: &result)
 
-        if result.status == .failed {
+        if result.status == .failed || result.status == .cancelled {
             console.log(.error, source: prepared.runnerKind, result.message)
             await runOnError(hooks, reached: pre.reached, result: &result)
             clock.lap("on_error", into: &result)
@@ -194,6 +237,10 @@ public struct RunOrchestrator: Sendable {
     }
 
     private func runOnError(_ hooks: HookPipeline, reached: Int, result: inout RunResult) async {
+        // After a cancel the on_error hooks still run, but briefly: the user asked to stop.
+        var hooks = hooks
+        if cancellation.isCancelled { hooks.timeout = min(hooks.timeout, .seconds(5)) }
+        if cancellation.isKilled { return }
         let error = result.error
         let payload: JSONValue = [
             "message": .string(error?.message ?? result.message),

@@ -146,6 +146,8 @@ public struct RunResult: Sendable {
     public var error: RunError?
     /// The exit code.
     public var exitCode: DltafExitCode
+    /// Applied to the whole document whenever it is rendered.
+    public var redactor = Redactor()
 
     /// Creates a result in progress.
     public init(runID: String, mode: String, startedAt: Date) {
@@ -160,7 +162,7 @@ public struct RunResult: Sendable {
     /// Marks the run failed with `error`.
     public mutating func fail(_ error: RunError) {
         self.error = error
-        status = .failed
+        status = error.category == .cancelled ? .cancelled : .failed
         message = error.message
         exitCode = error.exitCode
     }
@@ -192,8 +194,14 @@ public struct RunResult: Sendable {
         if let state { object["state"] = state }
         if let error { object["error"] = error.json }
         object["exit_code"] = .int(Int(exitCode.rawValue))
-        return .object(object)
+        return redactor.redact(.object(object))
     }
+
+    /// One line for people, redacted.
+    public var redactedMessage: String { redactor.redact(text: message) }
+
+    /// The warnings, redacted.
+    public var redactedWarnings: [String] { warnings.map { redactor.redact(text: $0) } }
 
     /// RFC 3339 UTC with milliseconds.
     static func timestamp(_ date: Date) -> String {

@@ -27,4 +27,6 @@ public enum ErrorCategory: String, Sendable {
     case policy = "POLICY"
     case dependency = "DEPENDENCY"
     case unknown = "UNKNOWN"
+    /// Not in the Python dltaf's taxonomy: the run was stopped by SIGINT or SIGTERM.
+    case cancelled = "CANCELLED"
 }

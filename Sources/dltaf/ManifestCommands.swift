@@ -35,7 +35,10 @@ extension Dltaf.ManifestGroup {
         static let configuration = CommandConfiguration(
             commandName: "show",
             abstract: "Print the manifest after templating and --set, as plugins receive it.",
-            discussion: "Metadata keys (catalog) are removed and ${ENV:...} placeholders resolved.")
+            discussion: """
+                Metadata keys (catalog) are removed and ${ENV:...} placeholders resolved. Values of secrets
+                (under keys such as password, token, api_key) are shown as ***redacted***.
+                """)
 
         @Argument(help: "The manifest file (YAML).")
         var manifest: String
@@ -63,7 +66,12 @@ extension Dltaf.ManifestGroup {
             for warning in loaded.warnings {
                 Output.printError(warning.description)
             }
-            Output.print(format == "json" ? Output.prettyJSON(loaded.value) : YAMLRenderer.render(loaded.value))
+            // Shown to people, so secrets are hidden (plugins receive the real values).
+            let environment = ProcessInfo.processInfo.environment
+            let redactor = Redactor(
+                secrets: Redactor.secrets(in: loaded.value) + Redactor.secrets(inEnvironment: environment))
+            let shown = redactor.redact(loaded.value)
+            Output.print(format == "json" ? Output.prettyJSON(shown) : YAMLRenderer.render(shown))
         }
     }
 }

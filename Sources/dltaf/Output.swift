@@ -55,9 +55,10 @@ enum Output {
         var lines = [
             "\(result.status.rawValue): \(result.pipelineName ?? result.manifestPath ?? "manifest") in \(seconds)"
         ]
-        if !result.message.isEmpty { lines.append("  " + result.message.replacingOccurrences(of: "\n", with: "\n  ")) }
+        let message = result.redactedMessage
+        if !message.isEmpty { lines.append("  " + message.replacingOccurrences(of: "\n", with: "\n  ")) }
         if let rows = result.loadMetrics?["rows_count"]?.intValue { lines.append("  rows: \(rows)") }
-        for warning in result.warnings { lines.append("  warning: \(warning)") }
+        for warning in result.redactedWarnings { lines.append("  warning: \(warning)") }
         lines.append("  run_id: \(result.runID)")
         return lines.joined(separator: "\n")
     }

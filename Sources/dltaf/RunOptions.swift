@@ -53,17 +53,43 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("run-timeout"), help: "Seconds the runner may take (default: no limit).")
     var runTimeout: Double?
 
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: "Seconds a plugin may stay silent during a call; progress and heartbeats count (default 300).")
+    var idleTimeout: Double = 300
+
+    @Option(
+        name: .customLong("max-call-time"), help: "Seconds any one call may take, whatever it reports (default 86400).")
+    var maxCallTime: Double = 86400
+
+    @Option(
+        name: .customLong("cancel-grace"), help: "Seconds a plugin has to answer a cancel (Ctrl-C) before shutdown.")
+    var cancelGrace: Double = 5
+
+    @Option(name: .customLong("shutdown-grace"), help: "Seconds for each shutdown step before SIGTERM, then SIGKILL.")
+    var shutdownGrace: Double = 2
+
+    @Option(
+        name: .customLong("max-line-bytes"), help: "The longest protocol line accepted from a plugin (default 16 MiB).")
+    var maxLineBytes: Int = 16 << 20
+
+    @Flag(name: .customLong("strict-protocol"), help: "Treat non-protocol output on a plugin's stdout as an error.")
+    var strictProtocol = false
+
     func validate() throws {
         if [validateOnly, plan, dryRun].filter({ $0 }).count > 1 {
             throw ValidationError("--validate-only, --plan and --dry-run exclude each other; pick one.")
         }
+        guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024.") }
         guard LogLevel(word: logLevel) != nil else {
             throw ValidationError("--log-level must be debug, info, warning or error, not \(logLevel).")
         }
-        for (name, value) in [
+        let durations = [
             ("startup-timeout", startupTimeout), ("check-timeout", checkTimeout), ("hook-timeout", hookTimeout),
+            ("idle-timeout", idleTimeout), ("max-call-time", maxCallTime), ("cancel-grace", cancelGrace),
+            ("shutdown-grace", shutdownGrace), ("run-timeout", runTimeout ?? 1),
         ]
-        where value <= 0 {
+        for (name, value) in durations where value <= 0 {
             throw ValidationError("--\(name) must be a positive number of seconds.")
         }
     }
@@ -76,7 +102,11 @@ struct RunOptions: ParsableArguments {
         request.writeDisposition = writeDisposition
         request.mode = validateOnly ? .validateOnly : plan ? .plan : dryRun ? .dryRun : .run
         request.includeEnvironmentPlugins = !noEnvironmentPlugins
-        request.limits.startup = .seconds(startupTimeout)
+        request.limits = ConnectionLimits(
+            startup: .seconds(startupTimeout), shutdownGrace: .seconds(shutdownGrace),
+            cancelGrace: .seconds(cancelGrace),
+            idle: .seconds(idleTimeout), absolute: .seconds(maxCallTime), maxLineBytes: maxLineBytes,
+            strictProtocol: strictProtocol)
         request.checkTimeout = .seconds(checkTimeout)
         request.hookTimeout = .seconds(hookTimeout)
         request.runTimeout = runTimeout.map { .seconds($0) }
@@ -87,7 +117,10 @@ struct RunOptions: ParsableArguments {
     func execute(manifest: String) async throws {
         let console = self.console
         let orchestrator = RunOrchestrator(console: console, hostVersion: DltafVersion.current)
-        let result = await orchestrator.run(request(manifest: manifest))
+        let cancellation = RunCancellation(console: console)
+        let signals = SignalWatcher { name in cancellation.cancel(signalName: name) }
+        let result = await orchestrator.run(request(manifest: manifest), cancellation: cancellation)
+        withExtendedLifetime(signals) {}
         if let resultFile {
             do {
                 try Output.writeAtomically(Output.prettyJSON(result.json), to: resultFile)

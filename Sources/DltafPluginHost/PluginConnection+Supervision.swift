@@ -1,0 +1,152 @@
+import DltafJSON
+import DltafProtocol
+import Foundation
+import Synchronization
+
+/// Deadlines, cancellation and stopping: the parts of a connection that keep dltaf in control.
+extension PluginConnection {
+    /// How often the watchdog looks at deadlines and at the process.
+    static let watchdogInterval: Duration = .milliseconds(50)
+
+    func startWatchdog() {
+        let task = Task { [self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.watchdogInterval)
+                if watchdogTick() { return }
+            }
+        }
+        state.withLock { $0.watchdog = task }
+    }
+
+    /// One look at the deadlines and the process. Returns true when there is nothing left to watch.
+    private func watchdogTick() -> Bool {
+        let now = ContinuousClock.now
+        var expired: [(Int, PluginFailure.Reason)] = []
+        let (finished, pid, pendingCount) = state.withLock { state -> (Bool, Int32?, Int) in
+            for (id, call) in state.pending {
+                let elapsed = call.started.duration(to: now)
+                let quiet = max(call.started, state.lastMessage).duration(to: now)
+                let phase = call.method == ProtocolMethod.initialize ? "startup" : "call"
+                if let timeout = call.timeout, elapsed >= timeout {
+                    expired.append((id, .timeout(limit: timeout, phase: phase)))
+                } else if let absolute = limits.absolute, elapsed >= absolute {
+                    expired.append((id, .timeout(limit: absolute, phase: "absolute")))
+                } else if let idle = limits.idle, call.method != ProtocolMethod.initialize, quiet >= idle {
+                    expired.append((id, .timeout(limit: idle, phase: "idle")))
+                }
+            }
+            if !expired.isEmpty { state.unhealthy = true }
+            return (state.exit != nil && state.stdoutClosed, state.child?.pid, state.pending.count)
+        }
+        for (id, reason) in expired {
+            let method = state.withLock { $0.pending[id]?.method } ?? "request \(id)"
+            notify(ProtocolMethod.cancel, params: ["id": .int(id), "reason": "timeout"])
+            complete(id, with: .failure(failure(method, reason)))
+        }
+        if finished { return true }
+        // Foundation learns of an exit only when every holder of its exit socket is gone, so a plugin whose
+        // background child keeps running looks alive. /proc tells the truth: a zombie leader has exited.
+        if let pid, state.withLock({ $0.exit == nil }), Self.isZombie(pid) {
+            if pendingCount > 0 || state.withLock({ $0.stdoutClosed }) == false {
+                events(.supervisor("the plugin (pid \(pid)) exited but child processes linger: killing its group"))
+            }
+            kill()
+        }
+        return false
+    }
+
+    /// Whether `pid` has exited and waits to be reaped (state `Z` in /proc/PID/stat).
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return false }
+        // The state follows the command name, which is in parentheses and may itself contain ") ".
+        guard let close = data.lastIndex(of: UInt8(ascii: ")")), close + 2 < data.count else { return false }
+        return data[close + 2] == UInt8(ascii: "Z")
+    }
+
+    /// Asks the plugin to stop working on every pending request, waits up to `limits.cancelGrace` for the
+    /// answers, then fails whatever is still pending as cancelled.
+    ///
+    /// - Returns: how many requests were still pending when the grace period ended.
+    @discardableResult
+    public func cancelPending(reason: String) async -> Int {
+        let pending = state.withLock { state in
+            // A plugin with nothing pending stays usable (on_error hooks still run after a cancel).
+            if !state.pending.isEmpty { state.unhealthy = true }
+            return state.pending.map { ($0.key, $0.value.method) }
+        }
+        guard !pending.isEmpty else { return 0 }
+        for (id, method) in pending {
+            events(.supervisor("sending cancel for \(method) (request \(id))"))
+            notify(ProtocolMethod.cancel, params: ["id": .int(id), "reason": .string(reason)])
+        }
+        let deadline = ContinuousClock.now + limits.cancelGrace
+        while ContinuousClock.now < deadline, state.withLock({ !$0.pending.isEmpty }) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let left = state.withLock { $0.pending.count }
+        if left > 0 {
+            events(.supervisor("no answer to cancel within \(formatDuration(limits.cancelGrace))"))
+            failAll(.cancelled)
+        }
+        return left
+    }
+
+    /// Ends the session: `shutdown`, close stdin, then SIGTERM and SIGKILL to the process group if it lingers.
+    ///
+    /// A plugin marked unhealthy (after a timeout, a cancel or a protocol violation) is not asked to shut down:
+    /// its stdin is closed and its group signalled at once. Whatever happens, the plugin's whole process group
+    /// is killed at the end, so no process it started outlives the run. Escalations are reported as
+    /// `.supervisor` events. Returns how the plugin ended, if known.
+    @discardableResult
+    public func shutdown() async -> ProcessExit? {
+        guard let child = state.withLock({ $0.child }) else { return nil }
+        let (unhealthy, running) = state.withLock { ($0.unhealthy, $0.exit == nil && !$0.stdoutClosed) }
+        if running, !unhealthy {
+            _ = try? await call(ProtocolMethod.shutdown, params: [:], timeout: limits.shutdownGrace)
+        }
+        child.closeStdin()
+        var exit = await waitForExit(
+            within: unhealthy ? min(limits.shutdownGrace, .milliseconds(500)) : limits.shutdownGrace)
+        if exit == nil {
+            events(.supervisor("still running after its stdin closed: SIGTERM to process group \(child.pid)"))
+            child.signalGroup(SIGTERM)
+            exit = await waitForExit(within: unhealthy ? min(limits.shutdownGrace, .seconds(1)) : limits.shutdownGrace)
+            if exit == nil { events(.supervisor("ignored SIGTERM: SIGKILL to process group \(child.pid)")) }
+        }
+        child.signalGroup(SIGKILL)
+        if exit == nil { exit = await waitForExit(within: .seconds(5)) }
+        state.withLock { $0.watchdog }?.cancel()
+        return exit
+    }
+
+    /// Kills the plugin's process group at once; pending calls then fail as the plugin exits.
+    public func kill() {
+        let child = state.withLock { state -> (any ChildProcess)? in
+            state.unhealthy = true
+            return state.child
+        }
+        child?.signalGroup(SIGKILL)
+    }
+
+    /// Waits until the process has ended, or the limit passes.
+    public func waitForExit(within limit: Duration) async -> ProcessExit? {
+        if let exit = state.withLock({ $0.exit }) { return exit }
+        let timer = Task { [self] in
+            try? await Task.sleep(for: limit)
+            let waiters = state.withLock { state in
+                defer { state.exitWaiters.removeAll() }
+                return state.exitWaiters
+            }
+            for waiter in waiters { waiter.resume(returning: nil) }
+        }
+        defer { timer.cancel() }
+        return await withCheckedContinuation { waiter in
+            let exit = state.withLock { state -> ProcessExit?? in
+                if let exit = state.exit { return .some(exit) }
+                state.exitWaiters.append(waiter)
+                return .none
+            }
+            if let exit { waiter.resume(returning: exit) }
+        }
+    }
+}

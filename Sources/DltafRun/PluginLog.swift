@@ -1,0 +1,106 @@
+import DltafJSON
+import DltafPluginHost
+import DltafProtocol
+import Synchronization
+
+/// One plugin's live log: turns its events into console lines, keeps its last checkpoint, and limits how
+/// fast it can print so a plugin flooding its log cannot flood the terminal.
+final class PluginLog: Sendable {
+    /// Log and stderr lines printed per second before the rest of that second is counted and suppressed.
+    static let linesPerSecond = 1000
+
+    let label: String
+    let console: Console
+    let stateBox = StateBox()
+    private let window = Mutex<(start: ContinuousClock.Instant, printed: Int, suppressed: Int)>((.now, 0, 0))
+    private let lastProgress = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(label: String, console: Console) {
+        self.label = label
+        self.console = console
+    }
+
+    /// The closure a `PluginConnection` reports to.
+    var sink: @Sendable (PluginEvent) -> Void { { [self] event in handle(event) } }
+
+    func handle(_ event: PluginEvent) {
+        switch event {
+        case .log(let level, let message, let fields):
+            let suffix = fields.map { fields in
+                " " + fields.map { "\($0.key)=\($0.value.stringValue ?? $0.value.jsonText)" }.joined(separator: " ")
+            }
+            limited(level, message + (suffix ?? ""))
+        case .progress(let params):
+            // Live but throttled: at most one line per second per plugin, plus the line that completes it.
+            let now = ContinuousClock.now
+            let complete = params["total"] != nil && params["current"] == params["total"]
+            let due = lastProgress.withLock { last -> Bool in
+                if !complete, let last, last.duration(to: now) < .seconds(1) { return false }
+                last = now
+                return true
+            }
+            if due { console.log(.info, source: label, Self.describeProgress(params)) }
+        case .state(let state):
+            stateBox.store(state)
+            console.log(.debug, source: label, "checkpoint: \(state.jsonText)")
+        case .heartbeat:
+            break
+        case .stderr(let line, let level):
+            limited(level ?? .info, line)
+        case .stdoutNoise(let prefix, let beforeHandshake):
+            let when = beforeHandshake ? " before its handshake" : ""
+            limited(
+                .warning,
+                "stdout_noise: non-protocol output on stdout\(when): \"\(prefix)\" (plugins must log to stderr)")
+        case .unknownNotification(let method):
+            console.log(.debug, source: label, "ignored unknown notification \"\(method)\"")
+        case .supervisor(let step):
+            console.log(.warning, source: label, step)
+        }
+    }
+
+    /// Prints the count of lines suppressed in the current window, if any.
+    func finish() {
+        let suppressed = window.withLock { window in
+            defer { window.suppressed = 0 }
+            return window.suppressed
+        }
+        if suppressed > 0 { console.log(.warning, source: label, "\(suppressed) log lines suppressed (rate limit)") }
+    }
+
+    private func limited(_ level: LogLevel, _ line: String) {
+        guard level >= console.minimumLevel else { return }
+        let now = ContinuousClock.now
+        let (allowed, reportSuppressed) = window.withLock { window -> (Bool, Int) in
+            var report = 0
+            if window.start.duration(to: now) >= .seconds(1) {
+                report = window.suppressed
+                window = (now, 0, 0)
+            }
+            guard window.printed < Self.linesPerSecond else {
+                window.suppressed += 1
+                return (false, report)
+            }
+            window.printed += 1
+            return (true, report)
+        }
+        if reportSuppressed > 0 {
+            console.log(.warning, source: label, "\(reportSuppressed) log lines suppressed (rate limit)")
+        }
+        if allowed { console.log(level, source: label, line) }
+    }
+
+    static func describeProgress(_ params: JSONValue) -> String {
+        var parts: [String] = []
+        if let current = params["current"]?.intValue {
+            if let total = params["total"]?.intValue, total > 0 {
+                parts.append("\(current)/\(total) (\(current * 100 / total)%)")
+            } else {
+                parts.append("\(current)")
+            }
+        }
+        if let unit = params["unit"]?.stringValue { parts.append(unit) }
+        if let message = params["message"]?.stringValue { parts.append(message) }
+        return "progress: " + (parts.isEmpty ? "…" : parts.joined(separator: " "))
+    }
+}
