@@ -53,5 +53,12 @@ install: setup
 	install -d "$(PREFIX)/bin"
 	install -m 0755 "$$($(STATIC_BUILD) --show-bin-path)/dltaf" "$(PREFIX)/bin/dltaf"
 
+## fuzz: libFuzzer + AddressSanitizer runs of the line decoder and the YAML loader, FUZZ_SECONDS each (not part of
+## `make test`); see docs/reliability.md. Seeds: Fuzz/corpus/; work corpus and crashes: .build/fuzz/.
+FUZZ_SECONDS ?= 120
+fuzz:
+	./Fuzz/run.sh line-decoder $(FUZZ_SECONDS)
+	./Fuzz/run.sh yaml-loader $(FUZZ_SECONDS)
+
 clean:
 	rm -rf .build

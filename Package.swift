@@ -104,5 +104,10 @@ let package = Package(
             dependencies: ["DltafJSON", "DltafTestSupport"],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "DltafFaultTests",
+            dependencies: ["DltafJSON", "DltafTestSupport"],
+            swiftSettings: strictSettings
+        ),
     ]
 )

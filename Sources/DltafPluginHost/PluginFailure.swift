@@ -51,9 +51,10 @@ public struct PluginFailure: Error, Sendable, Equatable, CustomStringConvertible
             return "plugin \(plugin) sent nothing for \(formatDuration(limit)) during \(method) (idle timeout)"
         case .timeout(let limit, let phase):
             return "plugin \(plugin) did not answer \(method) within \(formatDuration(limit)) (\(phase) timeout)"
-        case .exitedWithoutResult(let exit):
-            let how = exit.map { " (\($0))" } ?? ""
-            return "plugin \(plugin) exited without reporting a result for \(method)\(how)"
+        case .exitedWithoutResult(let exit?):
+            return "plugin \(plugin) exited without reporting a result for \(method) (\(exit))"
+        case .exitedWithoutResult(nil):
+            return "plugin \(plugin) closed its stdout without reporting a result for \(method)"
         case .rpcError(let error): return "plugin \(plugin) failed \(method): \(error.message)"
         case .protocolViolation(let why): return "plugin \(plugin) broke the protocol during \(method): \(why)"
         case .stdinClosed: return "plugin \(plugin) stopped reading its input during \(method)"

@@ -45,7 +45,7 @@ public final class Console: Sendable {
     /// Prints one log line, redacted, if `level` is at or above the minimum.
     public func log(_ level: LogLevel, source: String, _ message: String) {
         guard level >= minimumLevel else { return }
-        let label = level.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)
+        let label = level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
         let text = redactor.withLock { $0 }.redact(text: "[\(source)] \(message)")
         let line = "\(Self.timestamp()) \(label)\(text)"
         lock.withLock { _ in sink(line) }

@@ -193,6 +193,7 @@ public struct RunResult: Sendable {
         if let tableStats { object["table_stats"] = tableStats }
         if let state { object["state"] = state }
         if let error { object["error"] = error.json }
+        object["resources"] = ["max_rss_kb": .int(Self.maxResidentKilobytes())]
         object["exit_code"] = .int(Int(exitCode.rawValue))
         return redactor.redact(.object(object))
     }
@@ -202,6 +203,13 @@ public struct RunResult: Sendable {
 
     /// The warnings, redacted.
     public var redactedWarnings: [String] { warnings.map { redactor.redact(text: $0) } }
+
+    /// dltaf's own peak resident memory so far (getrusage), in KiB.
+    static func maxResidentKilobytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss
+    }
 
     /// RFC 3339 UTC with milliseconds.
     static func timestamp(_ date: Date) -> String {

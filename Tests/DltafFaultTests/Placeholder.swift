@@ -1,0 +1,1 @@
+// Fault-injection scenarios are added here.
