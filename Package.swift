@@ -31,6 +31,7 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "DltafYAML", dependencies: ["CLibYAML"], swiftSettings: strictSettings),
+        .target(name: "CDltafShims"),
         .target(name: "DltafJSON", swiftSettings: strictSettings),
         .target(name: "DltafProtocol", dependencies: ["DltafJSON"], swiftSettings: strictSettings),
         .target(
@@ -40,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "DltafPluginHost",
-            dependencies: ["DltafJSON", "DltafProtocol"],
+            dependencies: ["DltafJSON", "DltafProtocol", "CDltafShims"],
             swiftSettings: strictSettings
         ),
         .target(

@@ -6,9 +6,11 @@ import Foundation
 /// The plugin processes of one run: resolved, started and handshaken together, stopped together.
 final class PluginSet: Sendable {
     let handles: [PluginHandle]
+    private let console: Console
 
-    private init(handles: [PluginHandle]) {
+    private init(handles: [PluginHandle], console: Console) {
         self.handles = handles
+        self.console = console
     }
 
     /// What is needed to start plugins.
@@ -83,13 +85,13 @@ final class PluginSet: Sendable {
             }
         }
         guard failures.isEmpty else {
-            _ = await PluginSet(handles: handles).shutdownAll()
+            _ = await PluginSet(handles: handles, console: setup.console).shutdownAll()
             let timeout = failures.contains(where: \.isTimeout)
             throw RunError(
                 timeout ? .timeout : .unknown, code: timeout ? "plugin_timeout" : "plugin_start_failed",
                 message: failures.map(\.description).joined(separator: "\n"), exitCode: .runFailed)
         }
-        return PluginSet(handles: handles)
+        return PluginSet(handles: handles, console: setup.console)
     }
 
     private static func startOne(
@@ -134,9 +136,9 @@ final class PluginSet: Sendable {
         }
     }
 
-    /// Stops every plugin (concurrently) and reports what each did.
+    /// Stops every plugin (concurrently) and reports what each did; then ends any process the plugins left.
     func shutdownAll() async -> [PluginReport] {
-        await withTaskGroup(of: (Int, PluginReport).self) { group in
+        let reports = await withTaskGroup(of: (Int, PluginReport).self) { group in
             for (index, handle) in handles.enumerated() {
                 group.addTask {
                     let exit = await handle.connection.shutdown()
@@ -148,5 +150,12 @@ final class PluginSet: Sendable {
             for await report in group { reports.append(report) }
             return reports.sorted { $0.0 < $1.0 }.map(\.1)
         }
+        // Leaders whose exit Foundation has not reported are still Foundation's to reap.
+        let unreaped = Set(handles.compactMap { $0.connection.exitStatus == nil ? $0.connection.pid : nil })
+        let orphans = OrphanReaper.killAndReap(keeping: unreaped)
+        if !orphans.isEmpty {
+            console.log(.warning, source: "dltaf", "ended \(orphans.count) process(es) left behind by plugins: \(orphans)")
+        }
+        return reports
     }
 }

@@ -28,6 +28,8 @@ struct Dltaf: AsyncParsableCommand {
     static func main() async {
         // A plugin that dies while dltaf writes to it must not kill dltaf with SIGPIPE.
         FoundationProcessLauncher.ignoreSIGPIPE()
+        // Orphaned descendants of plugins come back to dltaf, which ends them after each run.
+        OrphanReaper.becomeSubreaper()
         await main(nil)
     }
 }
