@@ -128,8 +128,19 @@ public enum PluginResolver {
     public static func resolve(_ spec: PluginSpec, in searchPath: PluginSearchPath) -> Resolution {
         var candidates: [ResolutionCandidate] = []
         var winner: ResolvedPlugin?
+        // An unsafe candidate stops the search: falling through to another copy would hide the problem.
+        var refused = false
         func consider(_ path: String, source: String, found: () -> Result<ResolvedPlugin, ResolutionFailure>) {
-            switch found() {
+            let outcome = found()
+            if refused {
+                if case .success = outcome {
+                    candidates.append(
+                        ResolutionCandidate(
+                            path: path, source: source, verdict: .skipped("an earlier candidate was refused")))
+                }
+                return
+            }
+            switch outcome {
             case .success(let plugin):
                 if let winner {
                     // The same file reached twice (a symlinked folder) does not shadow itself.
@@ -144,6 +155,7 @@ public enum PluginResolver {
                 }
             case .failure(let failure):
                 candidates.append(ResolutionCandidate(path: path, source: source, verdict: failure.verdict))
+                if failure.refusal, winner == nil { refused = true }
             }
         }
 
@@ -197,8 +209,25 @@ public enum PluginResolver {
         URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     }
 
+    /// Why a plugin file is unsafe to run: it, or the folder holding it, can be changed by any user.
+    /// Symbolic links are followed, so the check applies to the real file.
+    static func writableByOthers(_ path: String) -> String? {
+        let real = realPath(path)
+        for (what, candidate) in [("file", real), ("folder", (real as NSString).deletingLastPathComponent)] {
+            var status = stat()
+            guard stat(candidate, &status) == 0 else { continue }
+            if status.st_mode & S_IWOTH != 0 {
+                return "refused: the plugin \(what) \(candidate) is writable by other users, so anyone could change "
+                    + "what dltaf runs. Fix it with: chmod o-w \(candidate)"
+            }
+        }
+        return nil
+    }
+
     private struct ResolutionFailure: Error {
         var verdict: ResolutionCandidate.Verdict
+        /// A candidate that exists but must not run (unsafe permissions).
+        var refusal = false
     }
 
     private static func inspectExplicit(_ path: String, spec: PluginSpec) -> Result<ResolvedPlugin, ResolutionFailure> {
@@ -232,6 +261,9 @@ public enum PluginResolver {
             return .failure(ResolutionFailure(verdict: .notFound))
         }
         guard access(path, X_OK) == 0 else { return .failure(ResolutionFailure(verdict: .notExecutable)) }
+        if let unsafe = writableByOthers(path) {
+            return .failure(ResolutionFailure(verdict: .invalid(unsafe), refusal: true))
+        }
         return .success(
             ResolvedPlugin(
                 spec: spec, delivery: delivery, location: path, executable: path,
@@ -243,6 +275,9 @@ public enum PluginResolver {
         guard FileManager.default.fileExists(atPath: path) else {
             return .failure(ResolutionFailure(verdict: .notFound))
         }
+        if let unsafe = writableByOthers(path) {
+            return .failure(ResolutionFailure(verdict: .invalid(unsafe), refusal: true))
+        }
         let descriptor: PluginDescriptor
         do {
             descriptor = try PluginDescriptor(contentsOf: path)
@@ -250,6 +285,12 @@ public enum PluginResolver {
             return .failure(ResolutionFailure(verdict: .invalid(error.reason)))
         }
         let folder = (path as NSString).deletingLastPathComponent
+        // The files the command names (a script, a jar) must be as safe as the descriptor itself.
+        for word in descriptor.command where word.hasPrefix("/") && FileManager.default.fileExists(atPath: word) {
+            if let unsafe = writableByOthers(word) {
+                return .failure(ResolutionFailure(verdict: .invalid(unsafe), refusal: true))
+            }
+        }
         var executable = descriptor.command[0]
         if executable.contains("/"), !executable.hasPrefix("/") {
             executable = ((folder as NSString).appendingPathComponent(executable) as NSString).standardizingPath
