@@ -22,7 +22,8 @@ let package = Package(
         .executable(name: "dltaf-plugin-bench-flood", targets: ["BenchFloodPlugin"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -41,7 +42,9 @@ let package = Package(
         ),
         .target(
             name: "DltafPluginHost",
-            dependencies: ["DltafJSON", "DltafProtocol", "CDltafShims"],
+            dependencies: [
+                "DltafJSON", "DltafProtocol", "CDltafShims", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(

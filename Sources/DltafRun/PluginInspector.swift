@@ -94,6 +94,54 @@ public struct PluginInspector: Sendable {
         }
     }
 
+    /// Resolves every plugin of the manifest and records it in `dltaf-plugins.lock` next to the manifest,
+    /// keeping the entries of other manifests in the same folder.
+    ///
+    /// - Returns: the lock file's path and the specs locked.
+    public func lock() throws(PluginLock.Problem) -> (path: String, specs: [String]) {
+        guard let manifestPath else { throw PluginLock.Problem(description: "lock needs --manifest") }
+        let manifest: Manifest
+        do {
+            manifest = try ManifestLoader.load(path: manifestPath, environment: environment)
+        } catch {
+            throw PluginLock.Problem(description: error.description)
+        }
+        var specs: [PluginSpec] = []
+        for kind in PluginRegistryKind.allCases {
+            let path = ManifestPath(kind.manifestKey.split(separator: ".").map { .key(String($0)) })
+            do {
+                let entries = try PluginSpecList.merge(
+                    kind: kind,
+                    environmentValue: includeEnvironmentPlugins ? environment[kind.environmentVariable] : nil,
+                    manifestSpecs: manifest.stringList(at: path))
+                specs += entries.map(\.spec).filter { !specs.contains($0) }
+            } catch {
+                throw PluginLock.Problem(description: error.description)
+            }
+        }
+        let lockPath = (manifest.directory as NSString).appendingPathComponent(PluginLock.fileName)
+        var lock = (try? PluginLock.read(from: lockPath)) ?? PluginLock()
+        for spec in specs {
+            let resolution = PluginResolver.resolve(spec, in: searchPath)
+            guard let plugin = resolution.resolved else {
+                throw PluginLock.Problem(description: resolution.failureMessage)
+            }
+            lock.plugins[spec.description] = try PluginLock.entry(for: plugin)
+        }
+        let text = JSONWriter(style: .pretty).string(lock.json) + "\n"
+        let temporary = lockPath + ".\(getpid()).tmp"
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+        } catch {
+            throw PluginLock.Problem(description: "cannot write \(temporary): \(error.localizedDescription)")
+        }
+        guard rename(temporary, lockPath) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw PluginLock.Problem(description: "cannot write \(lockPath)")
+        }
+        return (lockPath, specs.map(\.description))
+    }
+
     /// One row of `dltaf plugins list`.
     public struct Row: Sendable {
         /// `runner`, `hook` or `check`.

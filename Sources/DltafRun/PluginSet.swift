@@ -27,6 +27,8 @@ final class PluginSet: Sendable {
         var workingDirectory: String?
         var hostVersion: String
         var cancellation: RunCancellation
+        /// When set, every resolved plugin must match this lock file.
+        var lockFile: String?
     }
 
     /// Resolves every spec, then starts each distinct plugin once (concurrently) and performs its handshake.
@@ -59,6 +61,7 @@ final class PluginSet: Sendable {
             throw RunError(
                 .config, code: "plugin_not_found", message: missing.joined(separator: "\n"), exitCode: .usageOrManifest)
         }
+        if let lockFile = setup.lockFile { try verify(resolved, against: lockFile) }
         let registriesBySpec = registries
         let originsBySpec = origins
         let plugins = resolved
@@ -92,6 +95,26 @@ final class PluginSet: Sendable {
                 message: failures.map(\.description).joined(separator: "\n"), exitCode: .runFailed)
         }
         return PluginSet(handles: handles, console: setup.console)
+    }
+
+    /// Refuses plugins that changed since `dltaf plugins lock` (`--locked`).
+    private static func verify(_ plugins: [ResolvedPlugin], against lockFile: String) throws(RunError) {
+        func refuse(_ problem: PluginLock.Problem) -> RunError {
+            RunError(.config, code: "plugin_lock_mismatch", message: problem.description, exitCode: .usageOrManifest)
+        }
+        let lock: PluginLock
+        do {
+            lock = try PluginLock.read(from: lockFile)
+        } catch {
+            throw refuse(error)
+        }
+        for plugin in plugins {
+            do {
+                try lock.verify(plugin, lockPath: lockFile)
+            } catch {
+                throw refuse(error)
+            }
+        }
     }
 
     private static func startOne(
@@ -154,7 +177,8 @@ final class PluginSet: Sendable {
         let unreaped = Set(handles.compactMap { $0.connection.exitStatus == nil ? $0.connection.pid : nil })
         let orphans = OrphanReaper.killAndReap(keeping: unreaped)
         if !orphans.isEmpty {
-            console.log(.warning, source: "dltaf", "ended \(orphans.count) process(es) left behind by plugins: \(orphans)")
+            console.log(
+                .warning, source: "dltaf", "ended \(orphans.count) process(es) left behind by plugins: \(orphans)")
         }
         return reports
     }

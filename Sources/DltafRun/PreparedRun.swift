@@ -80,7 +80,9 @@ struct PreparedRun: Sendable {
             searchPath: PluginSearchPath(environment: request.environment, baseDirectory: manifest.directory),
             launcher: launcher, parentEnvironment: request.environment, runID: runID, console: console,
             defaults: defaults, settings: settings, workingDirectory: manifest.directory, hostVersion: hostVersion,
-            cancellation: cancellation)
+            cancellation: cancellation,
+            lockFile: request.locked
+                ? (manifest.directory as NSString).appendingPathComponent(PluginLock.fileName) : nil)
         let plugins = try await PluginSet.start(specs: specs, setup: setup)
         do throws(RunError) {
             let builtins = Builtins.all(console: console)

@@ -81,8 +81,14 @@ public struct Redactor: Sendable {
     }
 
     /// The values of environment variables whose names look sensitive (`VAULT_TOKEN`, `DB_PASSWORD`, ...).
+    ///
+    /// Names that only look sensitive are left out: `PWD`/`OLDPWD` (the working directory) and names ending
+    /// in `_DIR`, `_PATH`, `_FILE` or `_SOCK`, which hold locations, not secrets.
     public static func secrets(inEnvironment environment: [String: String]) -> [String] {
-        environment.filter { isSensitiveKey($0.key) }.map(\.value)
+        environment.filter { name, _ in
+            guard isSensitiveKey(name), name != "PWD", name != "OLDPWD" else { return false }
+            return !["_DIR", "_PATH", "_FILE", "_SOCK"].contains { name.uppercased().hasSuffix($0) }
+        }.map(\.value)
     }
 
     /// `value` with sensitive members replaced and every string scrubbed.

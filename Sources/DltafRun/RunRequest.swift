@@ -27,6 +27,8 @@ public struct RunRequest: Sendable {
     public var environment: [String: String]
     /// Whether `DLT_*_PLUGINS` are read.
     public var includeEnvironmentPlugins = true
+    /// Refuse plugins that do not match `dltaf-plugins.lock` next to the manifest.
+    public var locked = false
     /// Per-plugin session limits.
     public var limits = ConnectionLimits()
     /// Limit for each online check.

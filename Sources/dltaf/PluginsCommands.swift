@@ -17,7 +17,7 @@ extension Dltaf {
                 acme/export/runner/dltaf-plugin.json (a descriptor), then on PATH as dltaf-plugin-acme-export-runner.
                 See docs/plugins.md.
                 """,
-            subcommands: [List.self, Which.self, Describe.self])
+            subcommands: [List.self, Which.self, Describe.self, Lock.self])
     }
 }
 
@@ -210,6 +210,44 @@ extension Dltaf.PluginsGroup {
 
         static func about(_ description: String?) -> String {
             description.map { " — \($0)" } ?? ""
+        }
+    }
+}
+
+extension Dltaf.PluginsGroup {
+    /// `dltaf plugins lock --manifest M`.
+    struct Lock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lock",
+            abstract: "Record each plugin's real path and sha256 in dltaf-plugins.lock next to the manifest.",
+            discussion: """
+                Run it after reviewing a plugin change and commit the lock file. `dltaf exec --locked` then refuses
+                any plugin whose files no longer match. Entries of other manifests in the same folder are kept.
+                """)
+
+        @Option(name: .customLong("manifest"), help: "The manifest whose plugins to lock (repeatable).")
+        var manifests: [String] = []
+
+        @Flag(name: .customLong("no-env-plugins"), help: "Ignore DLT_*_PLUGINS.")
+        var noEnvironmentPlugins = false
+
+        func validate() throws {
+            guard !manifests.isEmpty else { throw ValidationError("give at least one --manifest.") }
+        }
+
+        func run() async throws {
+            for manifest in manifests {
+                var inspector = PluginInspector(
+                    environment: ProcessInfo.processInfo.environment, manifestPath: manifest)
+                inspector.includeEnvironmentPlugins = !noEnvironmentPlugins
+                do {
+                    let (path, specs) = try inspector.lock()
+                    Output.print("locked \(specs.count) plugin(s) of \(manifest) in \(path)")
+                } catch {
+                    Output.printError("error: \(error.description)")
+                    throw ExitCode(2)
+                }
+            }
         }
     }
 }

@@ -76,6 +76,13 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .customLong("strict-protocol"), help: "Treat non-protocol output on a plugin's stdout as an error.")
     var strictProtocol = false
 
+    @Flag(
+        name: .customLong("locked"),
+        help:
+            "Refuse any plugin whose files changed since `dltaf plugins lock` (dltaf-plugins.lock next to the manifest)."
+    )
+    var locked = false
+
     func validate() throws {
         if [validateOnly, plan, dryRun].filter({ $0 }).count > 1 {
             throw ValidationError("--validate-only, --plan and --dry-run exclude each other; pick one.")
@@ -102,6 +109,7 @@ struct RunOptions: ParsableArguments {
         request.writeDisposition = writeDisposition
         request.mode = validateOnly ? .validateOnly : plan ? .plan : dryRun ? .dryRun : .run
         request.includeEnvironmentPlugins = !noEnvironmentPlugins
+        request.locked = locked
         request.limits = ConnectionLimits(
             startup: .seconds(startupTimeout), shutdownGrace: .seconds(shutdownGrace),
             cancelGrace: .seconds(cancelGrace),
