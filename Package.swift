@@ -109,6 +109,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "DltafRunTests",
+            dependencies: ["DltafRun", "DltafJSON", "DltafManifest", "DltafProtocol"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "DltafFaultTests",
             dependencies: ["DltafJSON", "DltafTestSupport"],
             swiftSettings: strictSettings

@@ -2,6 +2,7 @@ public import DltafJSON
 
 /// `--set a.b[0].c=value` overrides, applied after loading and before validation.
 ///
+/// A key containing dots is written in brackets and quotes: `run.plugin_settings["acme.runner"].env.X=1`.
 /// The value is read as JSON when it parses (`10`, `true`, `["a"]`, `"quoted"`) and as a plain string
 /// otherwise. Missing intermediate nodes are created: a mapping, or a list when the next step is an index.
 public struct Override: Sendable, Equatable {
@@ -39,12 +40,22 @@ public struct Override: Sendable, Equatable {
                     components.append(.key(current))
                     current = ""
                 }
-                guard let close = key[index...].firstIndex(of: "]"),
-                    let number = Int(key[key.index(after: index)..<close]),
-                    number >= 0
-                else { throw invalid("expected [index] with a number in \"\(key)\"") }
-                components.append(.index(number))
-                index = close
+                let inner = key.index(after: index)
+                if inner < key.endIndex, key[inner] == "\"" {
+                    // ["a.b"]: a key that contains dots, such as a plugin spec.
+                    guard let endQuote = key[key.index(after: inner)...].firstIndex(of: "\""),
+                        key.index(after: endQuote) < key.endIndex, key[key.index(after: endQuote)] == "]"
+                    else { throw invalid("expected [\"key\"] in \"\(key)\"") }
+                    components.append(.key(String(key[key.index(after: inner)..<endQuote])))
+                    index = key.index(after: endQuote)
+                } else {
+                    guard let close = key[index...].firstIndex(of: "]"),
+                        let number = Int(key[inner..<close]),
+                        number >= 0
+                    else { throw invalid("expected [index] with a number, or [\"key\"], in \"\(key)\"") }
+                    components.append(.index(number))
+                    index = close
+                }
                 let next = key.index(after: index)
                 if next < key.endIndex, key[next] != ".", key[next] != "[" {
                     throw invalid("expected '.' or '[' after ] in \"\(key)\"")

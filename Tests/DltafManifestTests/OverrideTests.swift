@@ -15,6 +15,11 @@ struct OverrideParsingTests {
             ("a[10].b[3]=x", [.key("a"), .index(10), .key("b"), .index(3)]),
             ("key_with-dash=x", [.key("key_with-dash")]),
             ("pipeline.name=a=b", [.key("pipeline"), .key("name")]),
+            (
+                "run.plugin_settings[\"acme.runner\"].env.X=1",
+                [.key("run"), .key("plugin_settings"), .key("acme.runner"), .key("env"), .key("X")]
+            ),
+            ("a[\"b.c\"][0]=1", [.key("a"), .key("b.c"), .index(0)]),
         ] as [(String, [ManifestPath.Component])])
     func parsesPaths(argument: String, components: [ManifestPath.Component]) throws {
         let override = try Override(parsing: argument)
@@ -68,6 +73,8 @@ struct OverrideParsingTests {
             ("a[-1]=1", "expected [index] with a number"),
             ("a[1=1", "expected [index] with a number"),
             ("a[1]b=1", "expected '.' or '[' after ]"),
+            ("a[\"b.c]=1", "expected [\"key\"]"),
+            ("a[\"b\"x]=1", "expected [\"key\"]"),
             ("a]=1", "unbalanced ]"),
             ("[0]=1", "the path must start with a key"),
             ("[0].a=1", "the path must start with a key"),

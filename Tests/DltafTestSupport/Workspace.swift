@@ -42,7 +42,9 @@ public final class Workspace: Sendable {
     /// Writes a Python plugin using the SDK as a descriptor folder, so that `spec` resolves under `pluginRoot`.
     ///
     /// `body` is Python code after `plugin = Plugin(name=..., version=...)`; it registers handlers.
-    public func pythonPlugin(spec: String, name: String? = nil, pluginRoot: String = "plugins", body: String) throws {
+    public func pythonPlugin(
+        spec: String, name: String? = nil, pluginRoot: String = "plugins", body: String, heartbeats: Bool = true
+    ) throws {
         let folder = pluginRoot + "/" + spec.split(separator: ".").joined(separator: "/")
         let descriptor: JSONValue = [
             "dltaf_plugin": 1,
@@ -54,7 +56,7 @@ public final class Workspace: Sendable {
             import json, os, sys, time
             from dltaf_plugin import Plugin, PluginError
 
-            plugin = Plugin(name=\(JSONValue.string(name ?? spec).jsonText), version="9.9.9")
+            plugin = Plugin(name=\(JSONValue.string(name ?? spec).jsonText), version="9.9.9"\(heartbeats ? "" : ", heartbeat_seconds=None"))
 
             \(body)
 

@@ -1,0 +1,76 @@
+import DltafJSON
+import DltafRun
+import Foundation
+import Testing
+
+@Suite("one redactor: by key, by pattern, by value")
+struct RedactorTests {
+    static let hidden = Redactor.placeholder
+
+    @Test("sensitive keys hide their whole value; flags and other keys stay")
+    func byKey() {
+        let value: JSONValue = [
+            "password": "p4ss", "api_key": 12345, "credentials": ["user": "u", "pass": "x"], "host": "db",
+            "token_required": true, "session": .null, "nested": [["client_secret": "abc"]],
+        ]
+        #expect(
+            Redactor().redact(value)
+                == [
+                    "password": .string(Self.hidden), "api_key": .string(Self.hidden),
+                    "credentials": .string(Self.hidden), "host": "db", "token_required": true, "session": .null,
+                    "nested": [["client_secret": .string(Self.hidden)]],
+                ])
+    }
+
+    @Test(
+        "credential patterns in free text",
+        arguments: [
+            ("Authorization: Bearer abc.def-ghi_123", "Authorization: Bearer \(hidden)"),
+            ("auth Basic dXNlcjpwYXNzd29yZA==", "auth Basic \(hidden)"),
+            ("connect postgres://alice:s3cret@db:5432/x", "connect postgres://\(hidden)@db:5432/x"),
+            ("GET /x?user=a&access_token=xyz123&page=2", "GET /x?user=a&access_token=\(hidden)&page=2"),
+            ("password=hunter22 next", "password=\(hidden) next"),
+            (#"{"api_key": "k-123456", "ok": true}"#, #"{"api_key": "\#(hidden)", "ok": true}"#),
+            ("client_secret: abcdef, more", "client_secret: \(hidden), more"),
+            ("nothing to see here: 42 rows", "nothing to see here: 42 rows"),
+        ])
+    func byPattern(input: String, expected: String) {
+        #expect(Redactor().redact(text: input) == expected)
+    }
+
+    @Test("a known secret is scrubbed raw, URL-encoded and in base64, wherever it appears")
+    func byValue() {
+        let secret = "S3cr3t/with+sym=bols"
+        let redactor = Redactor(secrets: [secret])
+        let base64 = Data(secret.utf8).base64EncodedString()
+        let urlEncoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let urlSafe = base64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .trimmingCharacters(in: CharacterSet(charactersIn: "="))
+        for text in [
+            "raw \(secret) end", "b64 \(base64) end", "url \(urlEncoded) end", "jwt-ish \(urlSafe) end",
+        ] {
+            let redacted = redactor.redact(text: text)
+            #expect(!redacted.contains(secret) && !redacted.contains(base64) && !redacted.contains(urlEncoded))
+            #expect(redacted.contains(Self.hidden), "\(redacted)")
+        }
+        #expect(redactor.redact(["message": .string("got \(secret)")]) == ["message": .string("got \(Self.hidden)")])
+    }
+
+    @Test("very short values are not scrubbed by value (they would match ordinary text)")
+    func shortValues() {
+        #expect(Redactor(secrets: ["abc"]).redact(text: "abc abc") == "abc abc")
+    }
+
+    @Test("secrets are collected under sensitive keys and from sensitive environment names, not from PWD or paths")
+    func collection() {
+        let manifest: JSONValue = [
+            "source": ["api_token": "tok-1234", "host": "h"],
+            "connections": ["destination": ["credentials": ["password": "pw-5678", "port": 9000]]],
+        ]
+        #expect(Set(Redactor.secrets(in: manifest)) == ["tok-1234", "pw-5678"])
+        let environment = [
+            "VAULT_TOKEN": "v-123456", "PWD": "/work", "OLDPWD": "/tmp", "PASSWORD_STORE_DIR": "/x", "HOME": "/root",
+        ]
+        #expect(Redactor.secrets(inEnvironment: environment) == ["v-123456"])
+    }
+}
