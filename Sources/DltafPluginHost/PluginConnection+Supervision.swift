@@ -69,11 +69,8 @@ extension PluginConnection {
     /// - Returns: how many requests were still pending when the grace period ended.
     @discardableResult
     public func cancelPending(reason: String) async -> Int {
-        let pending = state.withLock { state in
-            // A plugin with nothing pending stays usable (on_error hooks still run after a cancel).
-            if !state.pending.isEmpty { state.unhealthy = true }
-            return state.pending.map { ($0.key, $0.value.method) }
-        }
+        // A plugin that answers its cancels stays usable: on_error hooks still run after a cancel.
+        let pending = state.withLock { $0.pending.map { ($0.key, $0.value.method) } }
         guard !pending.isEmpty else { return 0 }
         for (id, method) in pending {
             events(.supervisor("sending cancel for \(method) (request \(id))"))
@@ -83,7 +80,10 @@ extension PluginConnection {
         while ContinuousClock.now < deadline, state.withLock({ !$0.pending.isEmpty }) {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        let left = state.withLock { $0.pending.count }
+        let left = state.withLock { state in
+            if !state.pending.isEmpty { state.unhealthy = true }
+            return state.pending.count
+        }
         if left > 0 {
             events(.supervisor("no answer to cancel within \(formatDuration(limits.cancelGrace))"))
             failAll(.cancelled)
@@ -97,13 +97,18 @@ extension PluginConnection {
     /// its stdin is closed and its group signalled at once. Whatever happens, the plugin's whole process group
     /// is killed at the end, so no process it started outlives the run. Escalations are reported as
     /// `.supervisor` events. Returns how the plugin ended, if known.
+    ///
+    /// - Parameter announce: report every step as a `.supervisor` event (after a cancel, so the user sees
+    ///   what happens), not only the escalations.
     @discardableResult
-    public func shutdown() async -> ProcessExit? {
+    public func shutdown(announce: Bool = false) async -> ProcessExit? {
         guard let child = state.withLock({ $0.child }) else { return nil }
         let (unhealthy, running) = state.withLock { ($0.unhealthy, $0.exit == nil && !$0.stdoutClosed) }
         if running, !unhealthy {
+            if announce { events(.supervisor("sending shutdown")) }
             _ = try? await call(ProtocolMethod.shutdown, params: [:], timeout: limits.shutdownGrace)
         }
+        if announce, running { events(.supervisor("closing stdin")) }
         child.closeStdin()
         var exit = await waitForExit(
             within: unhealthy ? min(limits.shutdownGrace, .milliseconds(500)) : limits.shutdownGrace)

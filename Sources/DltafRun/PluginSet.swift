@@ -160,11 +160,13 @@ final class PluginSet: Sendable {
     }
 
     /// Stops every plugin (concurrently) and reports what each did; then ends any process the plugins left.
-    func shutdownAll() async -> [PluginReport] {
+    ///
+    /// - Parameter announce: print every step (after a cancel), not only escalations.
+    func shutdownAll(announce: Bool = false) async -> [PluginReport] {
         let reports = await withTaskGroup(of: (Int, PluginReport).self) { group in
             for (index, handle) in handles.enumerated() {
                 group.addTask {
-                    let exit = await handle.connection.shutdown()
+                    let exit = await handle.connection.shutdown(announce: announce)
                     handle.log.finish()
                     return (index, handle.report(exit: exit))
                 }

@@ -60,7 +60,7 @@ public struct RunOrchestrator: Sendable {
             let run = Execution(
                 orchestrator: self, prepared: prepared, request: request, cancellation: cancellation)
             await run.execute(result: &result, clock: &clock)
-            result.plugins = await prepared.plugins.shutdownAll()
+            result.plugins = await prepared.plugins.shutdownAll(announce: cancellation.isCancelled)
             clock.lap("shutdown", into: &result)
         } catch {
             result.fail(error)
