@@ -185,7 +185,8 @@ func checkLine(_ line: [UInt8]) {
     }
     let viaValue: RPCMessage? = parsed.flatMap { value in try? RPCMessage.decode(value) }
     guard message == viaValue else {
-        fatalError("decode(bytes) \(String(describing: message)) != decode(parse(bytes)) \(String(describing: viaValue))")
+        fatalError(
+            "decode(bytes) \(String(describing: message)) != decode(parse(bytes)) \(String(describing: viaValue))")
     }
     guard let message else { return }
 
@@ -213,7 +214,9 @@ func checkWriterRoundTrip(_ value: JSONValue) {
         do {
             reparsed = try JSONParser.parse(text)
         } catch {
-            fatalError("JSONWriter(\(writer.style)) output does not parse: \(error); text: \(String(decoding: text, as: UTF8.self))")
+            fatalError(
+                "JSONWriter(\(writer.style)) output does not parse: \(error); text: \(String(decoding: text, as: UTF8.self))"
+            )
         }
         guard reparsed == expected else {
             fatalError("JSONWriter(\(writer.style)) round trip changed the value: \(value) -> \(reparsed)")
@@ -240,6 +243,7 @@ func normalised(_ message: RPCMessage) -> RPCMessage {
     case .notification(let method, let params): .notification(method: method, params: normalised(params))
     case .response(let id, let result): .response(id: id, result: normalised(result))
     case .errorResponse(let id, let error):
-        .errorResponse(id: id, error: RPCError(code: error.code, message: error.message, data: error.data.map(normalised)))
+        .errorResponse(
+            id: id, error: RPCError(code: error.code, message: error.message, data: error.data.map(normalised)))
     }
 }

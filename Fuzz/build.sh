@@ -39,24 +39,26 @@ sources_of() {
 # extra_flags_of TARGET: compiler flags beyond the common ones.
 extra_flags_of() {
     case "$1" in
-        yaml-loader) echo "-I Sources/CLibYAML -lyaml" ;;
+        yaml-loader) echo "-I $ROOT/Sources/CLibYAML -lyaml" ;;
         *) echo "" ;;
     esac
 }
 
 build() {
     local target="$1"
-    local sources
-    sources="$(sources_of "$target")"
+    local sources=()
+    mapfile -t sources < <(sources_of "$target")
+    local extra=()
+    read -r -a extra <<<"$(extra_flags_of "$target")"
     local binary="$OUT/$target"
     local stamp="$OUT/$target.flags"
     local flags
-    flags="$(echo "-sanitize=$SANITIZERS $(extra_flags_of "$target")" | xargs)"
+    flags="-sanitize=$SANITIZERS${extra[*]:+ ${extra[*]}}"
 
     # Up to date when the binary is newer than every source and was built with the same flags.
     if [[ -x "$binary" && -f "$stamp" && "$(cat "$stamp")" == "$flags" ]]; then
         local newer
-        newer="$(find $sources Fuzz/build.sh -newer "$binary" 2>/dev/null | head -n 1)"
+        newer="$(find "${sources[@]}" Fuzz/build.sh -newer "$binary" 2>/dev/null | head -n 1)"
         if [[ -z "$newer" ]]; then
             echo "$binary"
             return 0
@@ -67,21 +69,27 @@ build() {
     rm -rf "$src"
     mkdir -p "$src"
     local copies=()
-    local file
-    for file in $sources; do
-        local copy="$src/$(basename "$(dirname "$file")")_$(basename "$file")"
+    local file copy
+    for file in "${sources[@]}"; do
+        copy="$src/$(basename "$(dirname "$file")")_$(basename "$file")"
         # Same line count as the original, so compiler messages and stack traces keep their line numbers.
         sed -E 's/^(public |internal |package )?import Dltaf[A-Za-z]*$/\/\/ (fuzz build) &/' "$file" >"$copy"
         copies+=("$copy")
     done
 
     echo "building $binary ($flags)" >&2
-    # shellcheck disable=SC2086 # the extra flags are deliberately word-split
-    "$SWIFTC" -sanitize="$SANITIZERS" -use-ld=lld -parse-as-library -swift-version 6 -O -wmo -g \
+    # Run from the scratch folder: with -g the driver leaves MODULE-1.swiftmodule/.swiftdoc/.swiftsourceinfo in the
+    # current directory, which must not be the work tree.
+    local abs_binary="$ROOT/$binary"
+    [[ "$binary" == /* ]] && abs_binary="$binary"
+    [[ "$src" == /* ]] || src="$ROOT/$src"
+    local relative=()
+    for file in "${copies[@]}"; do relative+=("$(basename "$file")"); done
+    (cd "$src" && "$SWIFTC" -sanitize="$SANITIZERS" -use-ld=lld -parse-as-library -swift-version 6 -O -wmo -g \
         -enable-upcoming-feature ExistentialAny \
         -module-name "Fuzz_${target//-/_}" \
-        $(extra_flags_of "$target") \
-        "${copies[@]}" -o "$binary" >&2
+        "${extra[@]}" \
+        "${relative[@]}" -o "$abs_binary" >&2)
     echo "$flags" >"$stamp"
     echo "$binary"
 }

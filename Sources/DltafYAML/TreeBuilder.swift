@@ -8,6 +8,9 @@ struct TreeBuilder {
     struct Anchored {
         var node: YAMLNode
         var nodeCount: Int
+        /// Collections nested inside the node, itself included (0 for a scalar), so that an alias cannot
+        /// build a tree deeper than `maxDepth` out of shallow text.
+        var height = 0
     }
 
     /// A collection being built.
@@ -23,6 +26,8 @@ struct TreeBuilder {
         var mapping = MappingState()
         /// Nodes in this subtree so far, including those materialised through aliases.
         var nodeCount = 1
+        /// Collections nested in this subtree so far, itself included.
+        var height = 1
     }
 
     let limits: YAMLLimits
@@ -104,6 +109,11 @@ struct TreeBuilder {
                 : "undefined alias '*\(anchor)'"
             throw error(.undefinedAlias, message, at: mark)
         }
+        if stack.count + anchored.height > limits.maxDepth {
+            throw error(
+                .tooDeep,
+                "alias '*\(anchor)' nests collections deeper than the limit of \(limits.maxDepth)", at: mark)
+        }
         aliasExpandedNodes += anchored.nodeCount
         if aliasExpandedNodes > limits.maxAliasExpansionNodes {
             throw error(
@@ -116,7 +126,7 @@ struct TreeBuilder {
         // Copying is O(1) (copy-on-write arrays); the alias node reports the alias' own position.
         var node = anchored.node
         node.mark = mark
-        try attach(node, nodeCount: anchored.nodeCount)
+        try attach(node, nodeCount: anchored.nodeCount, height: anchored.height)
     }
 
     private mutating func startCollection(_ kind: Frame.Kind, _ properties: NodeProperties) throws(YAMLError) {
@@ -146,17 +156,18 @@ struct TreeBuilder {
             }
         let node = YAMLNode(kind: kind, mark: frame.properties.mark)
         if let anchor = frame.properties.anchor {
-            anchors[anchor] = Anchored(node: node, nodeCount: frame.nodeCount)
+            anchors[anchor] = Anchored(node: node, nodeCount: frame.nodeCount, height: frame.height)
         }
-        try attach(node, nodeCount: frame.nodeCount)
+        try attach(node, nodeCount: frame.nodeCount, height: frame.height)
     }
 
     /// Places a completed node into its parent (or makes it the root).
-    private mutating func attach(_ node: YAMLNode, nodeCount: Int) throws(YAMLError) {
+    private mutating func attach(_ node: YAMLNode, nodeCount: Int, height: Int = 0) throws(YAMLError) {
         guard let top = stack.indices.last else {
             root = node
             return
         }
+        stack[top].height = max(stack[top].height, height + 1)
         switch stack[top].kind {
         case .sequence:
             stack[top].items.append(node)

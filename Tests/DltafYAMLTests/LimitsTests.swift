@@ -93,3 +93,28 @@ struct LimitsTests {
         return nil
     }
 }
+
+@Suite("aliases cannot build a tree deeper than the limit")
+struct AliasDepthTests {
+    @Test("chained anchors that each nest the previous one are rejected at the alias that goes too deep")
+    func chainedAnchors() throws {
+        // Each anchor wraps the previous one in three lists: shallow text, a tree over 100 levels deep.
+        var lines = ["a0: &a0 [x]"]
+        for level in 1..<40 { lines.append("a\(level): &a\(level) [[[*a\(level - 1)]]]") }
+        let text = lines.joined(separator: "\n") + "\n"
+        let limits = YAMLLimits(maxInputBytes: 1 << 20, maxDepth: 64, maxAliasExpansionNodes: 100_000, maxAnchors: 1000)
+        #expect {
+            _ = try YAMLLoader.load(text, limits: limits)
+        } throws: { error in
+            guard let error = error as? YAMLError else { return false }
+            return error.code == .tooDeep && error.message.contains("alias '*a") && (error.mark?.line ?? 0) > 1
+        }
+    }
+
+    @Test("an alias that fits under the limit is fine")
+    func fits() throws {
+        let text = "a: &a [[x]]\nb: [*a, *a]\n"
+        let node = try #require(try YAMLLoader.load(text))
+        #expect(node["b"]?.sequence?.count == 2)
+    }
+}
