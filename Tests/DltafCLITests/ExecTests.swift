@@ -6,11 +6,11 @@ import Testing
 @Suite("dltaf exec: lifecycle, results and exit codes")
 struct ExecTests {
     @Test("the hello sample runs end to end through a Swift runner, a Python hook and a bash check")
-    func helloSample() throws {
+    func helloSample() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         let manifests = TestPaths.repoRoot.appendingPathComponent("samples/manifests").path
-        let output = try runProcess(
+        let output = try await runProcess(
             TestPaths.dltaf, ["exec", "hello.yaml", "--json"],
             environment: workspace.environment([
                 "DLTAF_PLUGIN_PATH": "../plugins", "DLTAF_HELLO_OUTPUT": workspace.path("out.jsonl"),
@@ -39,11 +39,11 @@ struct ExecTests {
     }
 
     @Test("the result document carries run id, timings and one report per plugin process")
-    func resultDocument() throws {
+    func resultDocument() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", Fixtures.manifest(source: "rows: 7"))
-        let output = try workspace.dltaf(["exec", "m.yaml", "--json", "--result-file", "result.json"])
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json", "--result-file", "result.json"])
         #expect(output.status == 0, "\(output.stderr)")
         let result = try output.json()
         #expect(result["status"] == "success")
@@ -74,14 +74,14 @@ struct ExecTests {
     }
 
     @Test("--validate-only, --plan and --dry-run stop before the runner")
-    func modes() throws {
+    func modes() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", Fixtures.manifest(run: "hooks: {enable: [first], plugins: [acme.hooks]}"))
-        let validate = try workspace.dltaf(["exec", "m.yaml", "--validate-only", "--json"])
+        let validate = try await workspace.dltaf(["exec", "m.yaml", "--validate-only", "--json"])
         #expect(validate.status == 0, "\(validate.stderr)")
         #expect(try validate.json()["mode"] == "validate")
-        let plan = try workspace.dltaf(["exec", "m.yaml", "--plan", "--json", "--set", "source.password=hunter2"])
+        let plan = try await workspace.dltaf(["exec", "m.yaml", "--plan", "--json", "--set", "source.password=hunter2"])
         #expect(plan.status == 0, "\(plan.stderr)")
         let planned = try plan.json()
         #expect(planned["status"] == "planned")
@@ -89,7 +89,7 @@ struct ExecTests {
         #expect(planned["plan"]?["hooks"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["log", "first"])
         #expect(planned["plan"]?["overrides"]?["source.password"] == "***redacted***")
         #expect(!plan.stdout.contains("hunter2"))
-        let dry = try workspace.dltaf(["exec", "m.yaml", "--dry-run", "--json"])
+        let dry = try await workspace.dltaf(["exec", "m.yaml", "--dry-run", "--json"])
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(try dry.json()["status"] == "dry_run")
         // Only validate ran, three times; no hook, no run.
@@ -97,26 +97,26 @@ struct ExecTests {
     }
 
     @Test("`dltaf manifest run --manifest M` is the same as `dltaf exec M`")
-    func pythonSpelling() throws {
+    func pythonSpelling() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", Fixtures.manifest(source: "rows: 3"))
-        let output = try workspace.dltaf(["manifest", "run", "--manifest", "m.yaml", "--json"])
+        let output = try await workspace.dltaf(["manifest", "run", "--manifest", "m.yaml", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(try output.json()["load_metrics"]?["rows_count"] == 3)
     }
 
     @Test("--set and --write-disposition override the manifest before validation")
-    func overrides() throws {
+    func overrides() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", Fixtures.manifest(source: "rows: 1"))
-        let output = try workspace.dltaf([
+        let output = try await workspace.dltaf([
             "exec", "m.yaml", "--json", "--set", "source.rows=42", "--write-disposition", "append",
         ])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(try output.json()["load_metrics"]?["rows_count"] == 42)
-        let bad = try workspace.dltaf(["exec", "m.yaml", "--json", "--set", "source.rows=many"])
+        let bad = try await workspace.dltaf(["exec", "m.yaml", "--json", "--set", "source.rows=many"])
         #expect(bad.status == 2)
         let error = try bad.json()["error"]
         #expect(error?["code"] == "runner_validation_failed")
@@ -124,13 +124,13 @@ struct ExecTests {
     }
 
     @Test("a runner that reports failed exits 1 and gets on_error hooks, not post_run")
-    func runnerFailureStatus() throws {
+    func runnerFailureStatus() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write(
             "m.yaml",
             Fixtures.manifest(run: "hooks: {enable: [first, second], plugins: [acme.hooks]}", source: "status: failed"))
-        let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json"])
         #expect(output.status == 1)
         let result = try output.json()
         #expect(result["status"] == "failed")

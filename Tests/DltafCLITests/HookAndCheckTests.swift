@@ -6,11 +6,11 @@ import Testing
 @Suite("hooks run in order and can veto; checks are selected and gate the run")
 struct HookAndCheckTests {
     @Test("pre_run in order, post_run in reverse, one process per hook plugin")
-    func hookOrder() throws {
+    func hookOrder() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", Fixtures.manifest(run: "hooks: {enable: [second, first], plugins: [acme.hooks]}"))
-        let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(
             workspace.read("calls.log")
@@ -20,14 +20,14 @@ struct HookAndCheckTests {
     }
 
     @Test("a pre_run veto stops the run before the runner; reached hooks get on_error in reverse")
-    func veto() throws {
+    func veto() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write(
             "m.yaml",
             Fixtures.manifest(
                 run: "hooks:\n  enable: [first, second]\n  plugins: [acme.hooks]\n  config: {second: {veto: true}}"))
-        let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json"])
         #expect(output.status == 1)
         let result = try output.json()
         #expect(result["error"]?["code"] == "hook_veto")
@@ -39,35 +39,35 @@ struct HookAndCheckTests {
     }
 
     @Test("`only` selects exactly the listed hooks; disable drops a default")
-    func hookSelection() throws {
+    func hookSelection() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", Fixtures.manifest(run: "hooks: {only: [second], plugins: [acme.hooks]}"))
-        let only = try workspace.dltaf(["exec", "m.yaml", "--plan", "--json"])
+        let only = try await workspace.dltaf(["exec", "m.yaml", "--plan", "--json"])
         #expect(try only.json()["plan"]?["hooks"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["second"])
         try workspace.write("d.yaml", Fixtures.manifest(run: "hooks: {disable: [log]}"))
-        let disabled = try workspace.dltaf(["exec", "d.yaml", "--plan", "--json"])
+        let disabled = try await workspace.dltaf(["exec", "d.yaml", "--plan", "--json"])
         #expect(try disabled.json()["plan"]?["hooks"] == [])
     }
 
     @Test("an unknown hook name is a located manifest error with a suggestion")
-    func unknownHook() throws {
+    func unknownHook() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", Fixtures.manifest(run: "hooks:\n  enable: [frist]\n  plugins: [acme.hooks]"))
-        let output = try workspace.dltaf(["exec", "m.yaml"])
+        let output = try await workspace.dltaf(["exec", "m.yaml"])
         #expect(output.status == 2)
         #expect(output.stderr.contains("m.yaml:13:14: error: unknown hook \"frist\" (did you mean \"first\"?)"))
     }
 
     @Test("a failing selected check exits 3 before any hook or runner call")
-    func failingCheck() throws {
+    func failingCheck() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         let port = try closedPort()
         try workspace.write(
             "m.yaml", Fixtures.manifest(run: "online_checks: {config: {tcp: {endpoints: [\"127.0.0.1:\(port)\"]}}}"))
-        let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json"])
         #expect(output.status == 3)
         let result = try output.json()
         #expect(result["checks"]?["ok"] == false)
@@ -77,7 +77,7 @@ struct HookAndCheckTests {
     }
 
     @Test("the tcp check passes against a listening port and reports its latency; disable skips it")
-    func passingAndDisabledCheck() throws {
+    func passingAndDisabledCheck() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         let listener = try Listener()
@@ -85,7 +85,7 @@ struct HookAndCheckTests {
         try workspace.write(
             "m.yaml",
             Fixtures.manifest(run: "online_checks: {config: {tcp: {endpoints: [\"127.0.0.1:\(listener.port)\"]}}}"))
-        let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let tcp = try output.json()["checks"]?["results"]?["tcp"]
         #expect(tcp?["ok"] == true)
@@ -95,20 +95,20 @@ struct HookAndCheckTests {
             "d.yaml",
             Fixtures.manifest(
                 run: "online_checks:\n  disable: [tcp]\n  config: {tcp: {endpoints: [\"127.0.0.1:\(closed)\"]}}"))
-        let disabled = try workspace.dltaf(["exec", "d.yaml", "--json"])
+        let disabled = try await workspace.dltaf(["exec", "d.yaml", "--json"])
         #expect(disabled.status == 0, "\(disabled.stderr)")
         #expect(try disabled.json()["checks"] == nil)
     }
 
     @Test("--dry-run runs the checks and reports their failure with exit 3")
-    func dryRunChecks() throws {
+    func dryRunChecks() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         let port = try closedPort()
         try workspace.write(
             "m.yaml",
             Fixtures.manifest(run: "online_checks: {only: [tcp], config: {tcp: {endpoints: [\"127.0.0.1:\(port)\"]}}}"))
-        let output = try workspace.dltaf(["exec", "m.yaml", "--dry-run"])
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--dry-run"])
         #expect(output.status == 3)
         #expect(output.stderr.contains("connection refused") || output.stderr.contains("Connection refused"))
     }

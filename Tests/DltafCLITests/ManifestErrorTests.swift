@@ -52,22 +52,22 @@ struct ManifestErrorTests {
     ]
 
     @Test("each bad manifest names file:line:column", arguments: cases)
-    func located(_ testCase: Case) throws {
+    func located(_ testCase: Case) async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", testCase.yaml)
-        let output = try workspace.dltaf(["exec", "m.yaml"], timeout: 20)
+        let output = try await workspace.dltaf(["exec", "m.yaml"], timeout: 20)
         #expect(output.status == 2, "\(output.stderr)")
         #expect(output.stderr.contains(testCase.expected), "stderr: \(output.stderr)")
         #expect(output.seconds < 10)
     }
 
     @Test("--json puts every finding in error.diagnostics with line, column and path")
-    func jsonDiagnostics() throws {
+    func jsonDiagnostics() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", "version: 1\npipeline:\n  name: 5\nsource: {kind: k}\nextra: 1\n")
-        let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json"])
         #expect(output.status == 2)
         let diagnostics = try output.json()["error"]?["diagnostics"]?.arrayValue ?? []
         let summary = diagnostics.map {
@@ -80,24 +80,24 @@ struct ManifestErrorTests {
     }
 
     @Test("a manifest too large is refused before parsing")
-    func sizeCap() throws {
+    func sizeCap() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", "version: 1\nx: \"" + String(repeating: "a", count: 2 << 20) + "\"\n")
-        let output = try workspace.dltaf(["exec", "m.yaml"])
+        let output = try await workspace.dltaf(["exec", "m.yaml"])
         #expect(output.status == 2)
         #expect(output.stderr.contains("manifests are limited to 1048576"))
     }
 
     @Test("manifest show prints the templated manifest with overrides, without metadata keys")
-    func show() throws {
+    func show() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.write(
             "m.yaml",
             "version: 1\ncatalog: {owner: x}\npipeline: {name: \"${ENV:NAME|fallback}\"}\nsource: {kind: k, country: no}\n"
         )
-        let json = try workspace.dltaf(
+        let json = try await workspace.dltaf(
             ["manifest", "show", "m.yaml", "--format", "json", "--set", "source.limit=10"], environment: ["NAME": "set"]
         )
         #expect(json.status == 0, "\(json.stderr)")
@@ -106,7 +106,7 @@ struct ManifestErrorTests {
                 == [
                     "version": 1, "pipeline": ["name": "set"], "source": ["kind": "k", "country": "no", "limit": 10],
                 ])
-        let yaml = try workspace.dltaf(["manifest", "show", "m.yaml"])
+        let yaml = try await workspace.dltaf(["manifest", "show", "m.yaml"])
         #expect(yaml.stdout.contains("name: fallback"))
         #expect(yaml.stdout.contains("country: \"no\""))
         #expect(!yaml.stdout.contains("catalog"))

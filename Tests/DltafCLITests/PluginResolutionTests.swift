@@ -6,13 +6,13 @@ import Testing
 @Suite("plugin specs: env and manifest merging, resolution order, duplicates")
 struct PluginResolutionTests {
     @Test("DLT_*_PLUGINS come first, manifest specs after, a repeated spec starts one process")
-    func environmentAndManifestMerge() throws {
+    func environmentAndManifestMerge() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write(
             "m.yaml",
             Fixtures.manifest(run: "hooks: {enable: [first], plugins: [acme.hooks, acme.runner]}"))
-        let output = try workspace.dltaf(
+        let output = try await workspace.dltaf(
             ["exec", "m.yaml", "--json"], environment: ["DLT_HOOK_PLUGINS": "acme.runner; acme.hooks\n"])
         #expect(output.status == 0, "\(output.stderr)")
         let plugins = try output.json()["plugins"]?.arrayValue ?? []
@@ -23,22 +23,22 @@ struct PluginResolutionTests {
     }
 
     @Test("a runner given only through DLT_RUNNER_PLUGINS validates and runs (the Python dltaf's flaw 6)")
-    func runnerFromEnvironmentOnly() throws {
+    func runnerFromEnvironmentOnly() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         let manifest = Fixtures.manifest().replacingOccurrences(
             of: "  runners:\n    plugins: [acme.runner]\n", with: "")
         try workspace.write("m.yaml", manifest)
-        let without = try workspace.dltaf(["exec", "m.yaml", "--validate-only"])
+        let without = try await workspace.dltaf(["exec", "m.yaml", "--validate-only"])
         #expect(without.status == 2)
         #expect(without.stderr.contains("no runner for source.kind \"acme\""))
-        let with = try workspace.dltaf(
+        let with = try await workspace.dltaf(
             ["exec", "m.yaml", "--validate-only"], environment: ["DLT_RUNNER_PLUGINS": "acme.runner"])
         #expect(with.status == 0, "\(with.stderr)")
     }
 
     @Test("the first DLTAF_PLUGIN_PATH entry wins; later ones and PATH are shadowed")
-    func shadowing() throws {
+    func shadowing() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.pythonPlugin(
@@ -49,10 +49,10 @@ struct PluginResolutionTests {
             "DLTAF_PLUGIN_PATH": "more:plugins",
             "PATH": workspace.path("bin") + ":" + (workspace.environment()["PATH"] ?? ""),
         ]
-        let run = try workspace.dltaf(["exec", "m.yaml", "--json"], environment: environment)
+        let run = try await workspace.dltaf(["exec", "m.yaml", "--json"], environment: environment)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try run.json()["plugins"]?[0]?["name"] == "second-copy")
-        let which = try workspace.dltaf(
+        let which = try await workspace.dltaf(
             ["plugins", "which", "acme.runner", "--json", "--manifest", "m.yaml"], environment: environment)
         #expect(which.status == 0, "\(which.stderr)")
         let candidates = try which.json()["candidates"]?.arrayValue ?? []
@@ -66,12 +66,12 @@ struct PluginResolutionTests {
     }
 
     @Test("two plugins providing the same runner kind is an error naming both")
-    func duplicateKinds() throws {
+    func duplicateKinds() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.pythonPlugin(spec: "other.runner", body: Fixtures.runnerBody)
         try workspace.write("m.yaml", Fixtures.manifest())
-        let output = try workspace.dltaf(
+        let output = try await workspace.dltaf(
             ["exec", "m.yaml", "--json"], environment: ["DLT_RUNNER_PLUGINS": "other.runner"])
         #expect(output.status == 2)
         let message = try output.json()["error"]?["message"]?.stringValue ?? ""
@@ -81,42 +81,42 @@ struct PluginResolutionTests {
     }
 
     @Test("a plugin may not take a built-in name")
-    func builtinNameTaken() throws {
+    func builtinNameTaken() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.pythonPlugin(spec: "fake.log", body: "@plugin.hook(\"log\")\ndef log(call):\n    pass")
         try workspace.write("m.yaml", Fixtures.manifest(run: "hooks: {plugins: [fake.log]}"))
-        let output = try workspace.dltaf(["exec", "m.yaml"])
+        let output = try await workspace.dltaf(["exec", "m.yaml"])
         #expect(output.status == 2)
         #expect(output.stderr.contains("hook \"log\" is provided twice: by builtin"))
     }
 
     @Test("a spec that resolves nowhere names every place searched; path tricks are refused")
-    func notFoundAndPathTricks() throws {
+    func notFoundAndPathTricks() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", Fixtures.manifest(run: "hooks: {plugins: [nope.missing]}"))
-        let missing = try workspace.dltaf(["exec", "m.yaml"])
+        let missing = try await workspace.dltaf(["exec", "m.yaml"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("plugin \"nope.missing\" not found"))
         #expect(missing.stderr.contains(workspace.path("plugins/nope/missing")))
         #expect(missing.stderr.contains("listed in manifest:run.hooks.plugins"))
         try workspace.write("t.yaml", Fixtures.manifest(run: "hooks: {plugins: [\"../../etc/passwd\"]}"))
-        let tricky = try workspace.dltaf(["exec", "t.yaml"])
+        let tricky = try await workspace.dltaf(["exec", "t.yaml"])
         #expect(tricky.status == 2)
         #expect(tricky.stderr.contains("t.yaml:"))
         #expect(tricky.stderr.contains("a path must start with './' or '/'"))
     }
 
     @Test("an explicit ./path spec resolves against the manifest's folder, not the working directory")
-    func explicitPath() throws {
+    func explicitPath() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.pythonPlugin(spec: "local.runner", pluginRoot: "pipelines", body: Fixtures.runnerBody)
         try workspace.write(
             "pipelines/m.yaml",
             Fixtures.manifest().replacingOccurrences(of: "[acme.runner]", with: "[./local/runner]"))
-        let output = try workspace.dltaf(["exec", "pipelines/m.yaml", "--json"])
+        let output = try await workspace.dltaf(["exec", "pipelines/m.yaml", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         #expect(try output.json()["plugins"]?[0]?["delivery"] == "explicit path")
     }

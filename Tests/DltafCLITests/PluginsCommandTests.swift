@@ -6,11 +6,11 @@ import Testing
 @Suite("dltaf plugins list | which | describe")
 struct PluginsCommandTests {
     @Test("list shows built-ins, then each plugin's runners, hooks and checks with origin and protocol")
-    func list() throws {
+    func list() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", Fixtures.manifest(run: "hooks: {plugins: [acme.hooks]}"))
-        let output = try workspace.dltaf(["plugins", "list", "--manifest", "m.yaml", "--json"])
+        let output = try await workspace.dltaf(["plugins", "list", "--manifest", "m.yaml", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let rows = try output.json()["extensions"]?.arrayValue ?? []
         let summary = rows.map {
@@ -23,32 +23,32 @@ struct PluginsCommandTests {
                 "hook second plugin:acme.hooks",
             ])
         #expect(rows.last?["protocol_version"] == 1)
-        let table = try workspace.dltaf(["plugins", "list", "--manifest", "m.yaml"])
+        let table = try await workspace.dltaf(["plugins", "list", "--manifest", "m.yaml"])
         #expect(table.stdout.hasPrefix("KIND"))
         #expect(table.stdout.contains("plugin:acme.hooks"))
     }
 
     @Test("describe performs the handshake and prints what the plugin provides")
-    func describe() throws {
+    func describe() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
-        let output = try workspace.dltaf(["plugins", "describe", "acme.hooks", "--json"])
+        let output = try await workspace.dltaf(["plugins", "describe", "acme.hooks", "--json"])
         #expect(output.status == 0, "\(output.stderr)")
         let description = try output.json()
         #expect(description["plugin"]?["name"] == "acme-hooks")
         #expect(description["protocol_version"] == 1)
         #expect(description["provides"]?["hooks"]?.arrayValue?.count == 2)
         #expect(description["exit"] == "exited with status 0")
-        let text = try workspace.dltaf(["plugins", "describe", "acme.hooks"])
+        let text = try await workspace.dltaf(["plugins", "describe", "acme.hooks"])
         #expect(text.stdout.contains("hook    first [pre_run, post_run, on_error]"))
     }
 
     @Test("which explains a miss: every candidate, and relative PATH entries skipped")
-    func whichMiss() throws {
+    func whichMiss() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.write("dltaf-plugin-x-y", "#!/bin/sh\n", executable: true)
-        let output = try workspace.dltaf(
+        let output = try await workspace.dltaf(
             ["plugins", "which", "x.y"], environment: ["PATH": ".:" + (workspace.environment()["PATH"] ?? "")])
         #expect(output.status == 1)
         #expect(output.stdout.contains("installed name: dltaf-plugin-x-y"))

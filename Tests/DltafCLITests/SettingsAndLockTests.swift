@@ -13,14 +13,14 @@ struct SettingsAndLockTests {
         """
 
     @Test("plugins get an allowlist of dltaf's environment plus what the manifest grants them")
-    func environmentAllowlist() throws {
+    func environmentAllowlist() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.pythonPlugin(spec: "acme.runner", body: Self.envRunner)
         try workspace.write(
             "m.yaml",
             Fixtures.manifest(run: "plugin_settings:\n  \"acme.runner\": {env: {ACME_REGION: eu-west}}"))
-        let output = try workspace.dltaf(
+        let output = try await workspace.dltaf(
             ["exec", "m.yaml", "--json"], environment: ["SECRET_TOKEN": "do-not-pass", "LC_ALL": "C", "TZ": "UTC"])
         #expect(output.status == 0, "\(output.stderr)")
         let payload = try output.json()["runner"]?["outcome"]?["payload"]
@@ -32,7 +32,7 @@ struct SettingsAndLockTests {
         }
         #expect(payload?["granted"] == "eu-west")
         // inherit_env opts in to the whole environment, set per plugin from the command line.
-        let inherited = try workspace.dltaf(
+        let inherited = try await workspace.dltaf(
             ["exec", "m.yaml", "--json", "--set", #"run.plugin_settings["acme.runner"].inherit_env=true"#],
             environment: ["SECRET_TOKEN": "do-not-pass"])
         #expect(inherited.status == 0, "\(inherited.stderr)")
@@ -41,12 +41,12 @@ struct SettingsAndLockTests {
     }
 
     @Test("an unknown plugin setting is a located error with a suggestion")
-    func unknownSetting() throws {
+    func unknownSetting() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write(
             "m.yaml", Fixtures.manifest(run: "plugin_settings:\n  acme.runner: {idle_timout_seconds: 5}"))
-        let output = try workspace.dltaf(["exec", "m.yaml"])
+        let output = try await workspace.dltaf(["exec", "m.yaml"])
         #expect(output.status == 2)
         #expect(
             output.stderr.contains(
@@ -55,7 +55,7 @@ struct SettingsAndLockTests {
     }
 
     @Test("a per-plugin idle timeout applies to that plugin only")
-    func perPluginIdleTimeout() throws {
+    func perPluginIdleTimeout() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
         try workspace.pythonPlugin(
@@ -64,7 +64,7 @@ struct SettingsAndLockTests {
             heartbeats: false)
         try workspace.write(
             "m.yaml", Fixtures.manifest(run: "plugin_settings:\n  acme.runner: {idle_timeout_seconds: 0.5}"))
-        let output = try workspace.dltaf(["exec", "m.yaml", "--json"])
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json"])
         #expect(output.status == 1)
         let error = try output.json()["error"]
         #expect(error?["category"] == "TIMEOUT")
@@ -74,14 +74,14 @@ struct SettingsAndLockTests {
     }
 
     @Test("--locked runs locked plugins and refuses a changed one until it is locked again")
-    func lock() throws {
+    func lock() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
         try workspace.write("m.yaml", Fixtures.manifest())
-        let missing = try workspace.dltaf(["exec", "m.yaml", "--locked"])
+        let missing = try await workspace.dltaf(["exec", "m.yaml", "--locked"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no lock file at"))
-        let locked = try workspace.dltaf(["plugins", "lock", "--manifest", "m.yaml"])
+        let locked = try await workspace.dltaf(["plugins", "lock", "--manifest", "m.yaml"])
         #expect(locked.status == 0, "\(locked.stderr)")
         #expect(locked.stdout.contains("locked 1 plugin(s)"))
         let lockFile = try JSONParser.parse(workspace.read("dltaf-plugins.lock"))
@@ -90,15 +90,15 @@ struct SettingsAndLockTests {
             Set(files) == [
                 workspace.path("plugins/acme/runner/dltaf-plugin.json"), workspace.path("plugins/acme/runner/main.py"),
             ])
-        #expect(try workspace.dltaf(["exec", "m.yaml", "--locked"]).status == 0)
+        #expect(try await workspace.dltaf(["exec", "m.yaml", "--locked"]).status == 0)
         try workspace.write(
             "plugins/acme/runner/main.py", workspace.read("plugins/acme/runner/main.py") + "\n# changed\n")
-        let changed = try workspace.dltaf(["exec", "m.yaml", "--locked", "--json"])
+        let changed = try await workspace.dltaf(["exec", "m.yaml", "--locked", "--json"])
         #expect(changed.status == 2)
         let message = try changed.json()["error"]?["message"]?.stringValue ?? ""
         #expect(
             message.contains(
                 "plugin acme.runner changed since it was locked: \(workspace.path("plugins/acme/runner/main.py"))"))
-        #expect(try workspace.dltaf(["exec", "m.yaml"]).status == 0)
+        #expect(try await workspace.dltaf(["exec", "m.yaml"]).status == 0)
     }
 }

@@ -37,11 +37,12 @@ public enum TestPaths {
 
 /// Runs a program to completion with a time limit, capturing its output.
 ///
-/// Uses `terminationHandler` and reader threads, never `waitUntilExit` (it polls every 50 ms).
+/// Async, and never blocks a thread of the cooperative pool while waiting: the tests run in parallel on few
+/// cores, and a blocked pool would starve the in-process tests that measure time.
 public func runProcess(
     _ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil,
     stdin: String? = nil, timeout: Double = 60
-) throws -> ProcessOutput {
+) async throws -> ProcessOutput {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -53,28 +54,28 @@ public func runProcess(
     process.standardOutput = outPipe
     process.standardError = errPipe
     process.standardInput = inPipe
-    let done = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in done.signal() }
     let collected = Collected()
-    let readers = DispatchGroup()
+    process.terminationHandler = { _ in collected.markExited() }
     for (pipe, isOut) in [(outPipe, true), (errPipe, false)] {
-        readers.enter()
         Thread {
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
             collected.store(data, stdout: isOut)
-            readers.leave()
         }.start()
     }
     let started = Date()
     try process.run()
     if let stdin { try? inPipe.fileHandleForWriting.write(contentsOf: Data(stdin.utf8)) }
     try? inPipe.fileHandleForWriting.close()
-    if done.wait(timeout: .now() + timeout) == .timedOut {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !collected.isComplete, Date() < deadline {
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    if !collected.isComplete {
         kill(-process.processIdentifier, SIGKILL)
         process.terminate()
-        _ = done.wait(timeout: .now() + 5)
+        let grace = Date().addingTimeInterval(5)
+        while !collected.isComplete, Date() < grace { try await Task.sleep(for: .milliseconds(5)) }
     }
-    _ = readers.wait(timeout: .now() + 5)
     let status =
         process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     return ProcessOutput(
@@ -83,15 +84,31 @@ public func runProcess(
 }
 
 private final class Collected: @unchecked Sendable {
-    // Guarded by `lock`: written once per pipe by its reader thread.
+    // Guarded by `lock`: written once per pipe by its reader thread, and once by the termination handler.
     private let lock = NSLock()
     private var out = Data()
     private var err = Data()
+    private var pipesDone = 0
+    private var exited = false
 
     func store(_ data: Data, stdout: Bool) {
         lock.lock()
         defer { lock.unlock() }
         if stdout { out = data } else { err = data }
+        pipesDone += 1
+    }
+
+    func markExited() {
+        lock.lock()
+        defer { lock.unlock() }
+        exited = true
+    }
+
+    /// Both pipes are at end of file and the process has exited.
+    var isComplete: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return exited && pipesDone == 2
     }
 
     func text(stdout: Bool) -> String {

@@ -83,10 +83,11 @@ public final class Workspace: Sendable {
     }
 
     /// Runs `dltaf` with `arguments` in this workspace.
-    public func dltaf(_ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 60) throws
-        -> ProcessOutput
+    public func dltaf(_ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 60)
+        async throws -> ProcessOutput
     {
-        try runProcess(TestPaths.dltaf, arguments, environment: environment(extra), directory: root, timeout: timeout)
+        try await runProcess(
+            TestPaths.dltaf, arguments, environment: environment(extra), directory: root, timeout: timeout)
     }
 }
 
