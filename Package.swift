@@ -52,11 +52,16 @@ let package = Package(
             dependencies: ["DltafJSON", "DltafProtocol", "DltafManifest", "DltafPluginHost", "DltafYAML"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "DltafConformance",
+            dependencies: ["DltafJSON", "DltafProtocol", "DltafPluginHost"],
+            swiftSettings: strictSettings
+        ),
         .target(name: "DltafPluginKit", dependencies: ["DltafJSON", "DltafProtocol"], swiftSettings: strictSettings),
         .executableTarget(
             name: "dltaf",
             dependencies: [
-                "DltafRun", "DltafManifest", "DltafPluginHost", "DltafJSON",
+                "DltafRun", "DltafManifest", "DltafPluginHost", "DltafJSON", "DltafConformance", "CDltafShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -1,3 +1,4 @@
+import CDltafShims
 import Foundation
 import Synchronization
 
@@ -16,9 +17,10 @@ public struct FoundationProcessLauncher: ProcessLauncher {
         Self.ignoreSIGPIPE()
     }
 
-    /// Ignores SIGPIPE so that writing to a dead plugin returns EPIPE instead of killing dltaf.
+    /// Catches SIGPIPE so that writing to a dead plugin returns EPIPE instead of killing dltaf. (Caught with a
+    /// no-op handler rather than ignored, so that plugins do not inherit an ignored SIGPIPE.)
     public static func ignoreSIGPIPE() {
-        signal(SIGPIPE, SIG_IGN)
+        _ = dltaf_catch_sigpipe()
     }
 
     public func launch(_ launch: ProcessLaunch, callbacks: ProcessCallbacks) throws(ChildProcessError)
@@ -50,9 +52,20 @@ public struct FoundationProcessLauncher: ProcessLauncher {
                 callbacks.exited(.exited(finished.terminationStatus))
             }
         }
-        do {
-            try process.run()
-        } catch {
+        // Spawn from a thread with no blocked signals: a child inherits the spawning thread's mask, and
+        // Dispatch threads block SIGTERM, which would make every plugin immune to it.
+        let spawned = Mutex<Result<Void, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let spawner = Thread {
+            _ = dltaf_unblock_all_signals()
+            let result = Result { try process.run() }
+            spawned.withLock { $0 = result }
+            done.signal()
+        }
+        spawner.name = "dltaf-spawn"
+        spawner.start()
+        done.wait()
+        if case .failure(let error)? = spawned.withLock({ $0 }) {
             throw .launchFailed(Self.describeLaunchFailure(error, launch: launch))
         }
         // The parent's copies of the child's ends must be closed, or EOF never arrives.

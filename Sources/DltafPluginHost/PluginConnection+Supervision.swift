@@ -124,6 +124,16 @@ extension PluginConnection {
         return exit
     }
 
+    /// Closes the plugin's stdin without a `shutdown` request (a well-behaved plugin then exits).
+    public func closeInput() {
+        state.withLock { $0.child }?.closeStdin()
+    }
+
+    /// Sends `signal` to the plugin's process only (not its group), as a terminal or supervisor might.
+    public func signalProcess(_ signal: Int32) {
+        if let pid = state.withLock({ $0.child?.pid }) { _ = Glibc.kill(pid, signal) }
+    }
+
     /// Kills the plugin's process group at once; pending calls then fail as the plugin exits.
     public func kill() {
         let child = state.withLock { state -> (any ChildProcess)? in

@@ -83,6 +83,12 @@ public final class PluginConnection: Sendable {
     ///
     /// - Returns: the plugin's answer, checked against the versions offered.
     public func start(launch: ProcessLaunch, params: InitializeParams) async throws(PluginFailure) -> InitializeResult {
+        try self.launch(launch)
+        return try await handshake(params)
+    }
+
+    /// Starts the process without talking to it (the conformance kit sends its own first messages).
+    public func launch(_ launch: ProcessLaunch) throws(PluginFailure) {
         let callbacks = ProcessCallbacks(
             stdout: { [self] chunk in receiveStdout(chunk) },
             stdoutClosed: { [self] in stdoutDidClose() },
@@ -99,6 +105,12 @@ public final class PluginConnection: Sendable {
             throw failure(ProtocolMethod.initialize, .launchFailed(error.description))
         }
         startWatchdog()
+    }
+
+    /// Performs the `initialize` handshake within `limits.startup` on a launched process.
+    ///
+    /// - Returns: the plugin's answer, checked against the versions offered.
+    public func handshake(_ params: InitializeParams) async throws(PluginFailure) -> InitializeResult {
         let answer: JSONValue
         do {
             answer = try await call(ProtocolMethod.initialize, params: params.json, timeout: limits.startup)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DltafConformance
 import DltafJSON
 import DltafPluginHost
 import DltafProtocol
@@ -17,7 +18,7 @@ extension Dltaf {
                 acme/export/runner/dltaf-plugin.json (a descriptor), then on PATH as dltaf-plugin-acme-export-runner.
                 See docs/plugins.md.
                 """,
-            subcommands: [List.self, Which.self, Describe.self, Lock.self])
+            subcommands: [List.self, Which.self, Describe.self, Lock.self, Test.self])
     }
 }
 
@@ -248,6 +249,81 @@ extension Dltaf.PluginsGroup {
                     throw ExitCode(2)
                 }
             }
+        }
+    }
+}
+
+extension Dltaf.PluginsGroup {
+    /// `dltaf plugins test SPEC`: the conformance kit.
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test",
+            abstract:
+                "Check that a plugin speaks the protocol correctly: a pass or fail per scenario, with the reason.",
+            discussion: """
+                Scenarios: handshake and what it advertises, handshake time, protocol version mismatch, calls before
+                the handshake, unknown methods, each advertised runner (validate and run), an empty manifest
+                rejected with a located diagnostic, each hook event, each check, a secret never echoed, cancel,
+                exit on stdin EOF, exit on SIGTERM, a clean stdout, and a terminal response for every request.
+                Calls use a synthetic manifest whose folder is a temporary directory.
+
+                --baseline FILE lists scenarios known to fail (one per line, # comments). They do not fail the
+                run, but one that starts passing does, so the baseline stays current. Exit 0 only if all pass.
+                """)
+
+        @Argument(help: "A plugin spec, e.g. samples.python.audit_hook or ./plugins/x.")
+        var spec: String
+
+        @OptionGroup var options: InspectOptions
+
+        @Option(name: .customLong("baseline"), help: "A file of scenario names expected to fail.")
+        var baseline: String?
+
+        func run() async throws {
+            let inspector = options.inspector
+            let resolution: Resolution
+            do {
+                resolution = try inspector.which(spec)
+            } catch {
+                Output.printError(error.description)
+                throw ExitCode(2)
+            }
+            guard let plugin = resolution.resolved else {
+                Output.printError(resolution.failureMessage)
+                throw ExitCode(2)
+            }
+            let known: Set<String>
+            do {
+                known = try baseline.map(ConformanceReport.readBaseline) ?? []
+            } catch {
+                Output.printError("cannot read the baseline \(baseline ?? ""): \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+            let report = await ConformanceKit(plugin: plugin, environment: inspector.environment).run()
+            if options.json {
+                Output.print(Output.prettyJSON(report.json(baseline: known)))
+            } else {
+                var lines = ["dltaf plugins test \(report.spec)  (\(plugin.commandLine))"]
+                let verdicts = report.verdicts(baseline: known)
+                let width = verdicts.map(\.0.name.count).max() ?? 0
+                for (result, verdict) in verdicts {
+                    let label: String
+                    switch verdict {
+                    case .pass: label = "PASS "
+                    case .fail: label = "FAIL "
+                    case .knownFailure: label = "KNOWN"
+                    case .stale: label = "STALE"
+                    }
+                    let name = result.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                    lines.append("  \(label) \(name)  \(result.detail)")
+                }
+                let passed = verdicts.filter { $0.1 == .pass }.count
+                let failed = verdicts.filter { $0.1 == .fail || $0.1 == .stale }.count
+                lines.append(
+                    "conformance of \(report.spec): \(passed) of \(verdicts.count) scenarios passed, \(failed) failing")
+                Output.print(lines.joined(separator: "\n"))
+            }
+            if !report.succeeded(baseline: known) { throw ExitCode(1) }
         }
     }
 }

@@ -165,3 +165,30 @@ struct ConnectionTests {
         #expect(gone)
     }
 }
+
+@Suite("plugins start with default signal handling")
+struct SignalInheritanceTests {
+    /// The bit of `signal` in a /proc/PID/status signal mask.
+    static func bit(_ signal: Int32) -> UInt64 { 1 << UInt64(signal - 1) }
+
+    @Test("a plugin's SIGTERM and SIGPIPE are neither blocked nor ignored, whatever thread spawned it")
+    func cleanSignals() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let status = workspace.path("status.txt")
+        let connection = try await ConnectionTests.connect(
+            "grep -E 'SigBlk|SigIgn' /proc/$$/status > \(status); read -r line; echo '\(ConnectionTests.hello)'; read -r line"
+        )
+        defer { Task { await connection.shutdown() } }
+        var masks: [String: UInt64] = [:]
+        for line in workspace.read("status.txt").split(separator: "\n") {
+            let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, let value = UInt64(parts[1], radix: 16) { masks[parts[0]] = value }
+        }
+        let blocked = try #require(masks["SigBlk"])
+        let ignored = try #require(masks["SigIgn"])
+        #expect(blocked & Self.bit(SIGTERM) == 0)
+        #expect(ignored & Self.bit(SIGTERM) == 0)
+        #expect(ignored & Self.bit(SIGPIPE) == 0)
+    }
+}
