@@ -130,14 +130,22 @@ extension PluginConnection {
             return !state.pending.isEmpty
         }
         guard hasPending else { return }
-        // Give the exit status and the last stderr lines a moment to arrive, so the failure can say how the
-        // plugin ended and what it said last.
-        Task { [self] in
-            let exit = await waitForExit(within: .seconds(2))
-            for _ in 0..<50 where !state.withLock({ $0.stderrClosed }) {
-                try? await Task.sleep(for: .milliseconds(10))
-            }
-            failAll(.exitedWithoutResult(exit))
+        Task { [self] in failAll(await endOfPluginReason()) }
+    }
+
+    /// Why calls fail once stdout has closed: waits a moment for the exit status and the last stderr lines,
+    /// so the failure can say how the plugin ended and what it said last.
+    func endOfPluginReason() async -> PluginFailure.Reason {
+        let exit = await waitForExit(within: .seconds(2))
+        await waitForStderrEnd(within: .milliseconds(500))
+        return .exitedWithoutResult(exit)
+    }
+
+    /// Waits until stderr has reached end of file (every line handled), or the limit passes.
+    func waitForStderrEnd(within limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline, !state.withLock({ $0.stderrClosed }) {
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 

@@ -120,6 +120,8 @@ extension PluginConnection {
         }
         child.signalGroup(SIGKILL)
         if exit == nil { exit = await waitForExit(within: .seconds(5)) }
+        // Every line the plugin wrote on stderr before it ended is handled (printed or counted) before returning.
+        await waitForStderrEnd(within: .seconds(1))
         state.withLock { $0.watchdog }?.cancel()
         return exit
     }

@@ -159,7 +159,8 @@ public final class PluginConnection: Sendable {
                     return .failure(Refusal(reason: .launchFailed("was not started")))
                 }
                 if state.stdoutClosed || state.exit != nil {
-                    return .failure(Refusal(reason: .exitedWithoutResult(state.exit)))
+                    // Answered below, once the exit status and the last stderr lines are in.
+                    return .failure(Refusal(reason: .exitedWithoutResult(nil)))
                 }
                 if state.unhealthy { return .failure(Refusal(reason: .cancelled)) }
                 let id = state.nextID
@@ -169,7 +170,14 @@ public final class PluginConnection: Sendable {
             }
             switch registration {
             case .failure(let refusal):
-                waiter.resume(returning: .failure(failure(method, refusal.reason)))
+                if case .exitedWithoutResult = refusal.reason {
+                    Task { [self] in
+                        let reason = await endOfPluginReason()
+                        waiter.resume(returning: .failure(failure(method, reason)))
+                    }
+                } else {
+                    waiter.resume(returning: .failure(failure(method, refusal.reason)))
+                }
             case .success(let (id, child)):
                 do {
                     try child.write(RPCMessage.request(id: id, method: method, params: params).encodedLine())

@@ -23,6 +23,11 @@ public struct Redactor: Sendable {
         "apikey", "private_key", "ssl_key", "cert", "sasl", "credential", "signature",
     ]
 
+    /// RFC 3986 unreserved characters (ASCII only: `.alphanumerics` would also keep non-ASCII letters).
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    private static let unreservedAndSlash = unreserved.union(CharacterSet(charactersIn: "/"))
+
     /// The exact strings scrubbed, longest first so that a secret inside another is handled correctly.
     private let needles: [String]
 
@@ -31,11 +36,12 @@ public struct Redactor: Sendable {
         var forms: Set<String> = []
         for secret in secrets where secret.count >= Self.minimumSecretLength {
             forms.insert(secret)
-            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != secret {
+            // Percent-encoded as URL query values, JavaScript's encodeURIComponent, Python's quote (with and
+            // without "/" kept) and quote_plus (spaces as "+") write it.
+            for allowed in [Self.unreserved, Self.unreservedAndSlash, .urlQueryAllowed] {
+                guard let encoded = secret.addingPercentEncoding(withAllowedCharacters: allowed) else { continue }
                 forms.insert(encoded)
-            }
-            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed), encoded != secret {
-                forms.insert(encoded)
+                forms.insert(encoded.replacingOccurrences(of: "%20", with: "+"))
             }
             let base64 = Data(secret.utf8).base64EncodedString()
             forms.insert(base64)
@@ -119,32 +125,45 @@ public struct Redactor: Sendable {
 }
 
 /// Credential shapes recognised in free text.
+///
+/// Each pattern runs only when cheap substring tests say it could match: log lines are many, and most carry
+/// no credential (regular expressions cost about a millisecond per line here; the tests cost microseconds).
 enum CredentialPatterns {
+    /// Key fragments that make a `key=value` or `"key": value` pair sensitive.
+    static let keyFragments = [
+        "pass", "pwd", "secret", "token", "api_key", "api-key", "apikey", "authorization", "cookie", "session",
+        "private_key", "credential", "signature", "sig",
+    ]
+
+    // Compiled once. Regex values are immutable, so sharing them across threads is safe.
+    nonisolated(unsafe) private static let scheme = #/(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}/#
+    nonisolated(unsafe) private static let userInfo = #/([A-Za-z][A-Za-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@/#
+    nonisolated(unsafe) private static let keyValue =
+        #/(?i)\b([A-Za-z0-9_.-]*(?:pass|pwd|secret|token|api[_-]?key|authorization|cookie|session|private_key|credential|signature|sig)[A-Za-z0-9_.-]*)=([^\s&;,"']+)/#
+    nonisolated(unsafe) private static let jsonPair =
+        #/(?i)("[A-Za-z0-9_.-]*(?:pass|pwd|secret|token|api[_-]?key|authorization|cookie|session|private_key|credential)[A-Za-z0-9_.-]*"\s*:\s*)"(?:[^"\\]|\\.)*"/#
+    nonisolated(unsafe) private static let colonPair =
+        #/(?i)\b(password|passwd|secret|api_key|apikey|access_token|refresh_token|client_secret)\s*:\s+([^\s,;]+)/#
+
     static func redact(_ text: String) -> String {
-        // Cheap pre-check: most log lines contain none of the characters the patterns need.
-        guard text.contains(where: { $0 == "=" || $0 == ":" || $0 == " " }) else { return text }
-        var result = text
+        let lowered = text.lowercased()
         let hidden = Redactor.placeholder
-        result = result.replacing(#/(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}/#) { match in
-            "\(match.output.1) \(hidden)"
+        var result = text
+        if lowered.contains("bearer ") || lowered.contains("basic ") || lowered.contains("token ") {
+            result = result.replacing(scheme) { match in "\(match.output.1) \(hidden)" }
         }
-        result = result.replacing(#/([A-Za-z][A-Za-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@/#) { match in
-            "\(match.output.1)\(hidden)@"
+        if lowered.contains("://"), lowered.contains("@") {
+            result = result.replacing(userInfo) { match in "\(match.output.1)\(hidden)@" }
         }
-        result = result.replacing(
-            #/(?i)\b([A-Za-z0-9_.-]*(?:pass|pwd|secret|token|api[_-]?key|authorization|cookie|session|private_key|credential|signature|sig)[A-Za-z0-9_.-]*)=([^\s&;,"']+)/#
-        ) { match in
-            "\(match.output.1)=\(hidden)"
+        guard keyFragments.contains(where: { lowered.contains($0) }) else { return result }
+        if lowered.contains("=") {
+            result = result.replacing(keyValue) { match in "\(match.output.1)=\(hidden)" }
         }
-        result = result.replacing(
-            #/(?i)("[A-Za-z0-9_.-]*(?:pass|pwd|secret|token|api[_-]?key|authorization|cookie|session|private_key|credential)[A-Za-z0-9_.-]*"\s*:\s*)"(?:[^"\\]|\\.)*"/#
-        ) { match in
-            "\(match.output.1)\"\(hidden)\""
-        }
-        result = result.replacing(
-            #/(?i)\b(password|passwd|secret|api_key|apikey|access_token|refresh_token|client_secret)\s*:\s+([^\s,;]+)/#
-        ) { match in
-            "\(match.output.1): \(hidden)"
+        if lowered.contains(":") {
+            if lowered.contains("\"") {
+                result = result.replacing(jsonPair) { match in "\(match.output.1)\"\(hidden)\"" }
+            }
+            result = result.replacing(colonPair) { match in "\(match.output.1): \(hidden)" }
         }
         return result
     }

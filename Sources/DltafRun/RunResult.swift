@@ -204,11 +204,14 @@ public struct RunResult: Sendable {
     /// The warnings, redacted.
     public var redactedWarnings: [String] { warnings.map { redactor.redact(text: $0) } }
 
-    /// dltaf's own peak resident memory so far (getrusage), in KiB.
+    /// dltaf's own peak resident memory so far, in KiB: `VmHWM` of /proc/self/status. (getrusage's
+    /// `ru_maxrss` is not used: Linux carries it over from the process that started dltaf.)
     static func maxResidentKilobytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
+        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        return fields.count >= 2 ? Int(fields[1]) ?? 0 : 0
     }
 
     /// RFC 3339 UTC with milliseconds.

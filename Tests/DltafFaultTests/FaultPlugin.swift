@@ -114,6 +114,23 @@ struct FaultPlugin {
             """#
     }
 
+    /// The Python interpreter itself, not a version manager's shim (pyenv's costs a bash start per plugin, which
+    /// is what a 1 s startup timeout on a loaded 2-core machine cannot afford). Plugins run it with `-S`: they
+    /// need nothing outside the standard library.
+    static let python: String = {
+        // Once per test process, before any scenario starts a plugin: a short blocking wait is fine here.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-S", "-c", "import sys; sys.stdout.write(sys.executable)"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return "python3" }
+        let path = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return process.terminationStatus == 0 && path.hasPrefix("/") ? path : "python3"
+    }()
+
     /// `code` with every line indented by `spaces`.
     static func indent(_ code: String, _ spaces: Int) -> String {
         let pad = String(repeating: " ", count: spaces)
@@ -123,7 +140,9 @@ struct FaultPlugin {
     /// Writes the plugin as a descriptor folder so that `spec` resolves under `plugins/`.
     func install(in workspace: Workspace, spec: String = "fault.runner") throws {
         let folder = "plugins/" + spec.split(separator: ".").joined(separator: "/")
-        let descriptor: JSONValue = ["dltaf_plugin": 1, "command": ["python3", "${PLUGIN_DIR}/main.py"]]
+        let descriptor: JSONValue = [
+            "dltaf_plugin": 1, "command": [.string(Self.python), "-S", "${PLUGIN_DIR}/main.py"],
+        ]
         try workspace.write(folder + "/dltaf-plugin.json", descriptor.jsonText)
         try workspace.write(folder + "/main.py", source)
     }

@@ -1,6 +1,8 @@
 import DltafJSON
 import DltafTestSupport
 import Foundation
+import Synchronization
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -23,9 +25,13 @@ final class DltafProcess: @unchecked Sendable {
     let started = ContinuousClock.now
 
     /// Starts `dltaf arguments` in `workspace` (its root is the working directory).
-    init(_ arguments: [String], in workspace: Workspace) throws {
-        process.executableURL = URL(fileURLWithPath: TestPaths.dltaf)
-        process.arguments = arguments
+    ///
+    /// - Parameter launcher: a command line that starts dltaf, given dltaf's path and arguments after it
+    ///   (empty: dltaf is started directly).
+    init(_ arguments: [String], in workspace: Workspace, launcher: [String] = []) throws {
+        let commandLine = launcher + [TestPaths.dltaf] + arguments
+        process.executableURL = URL(fileURLWithPath: commandLine[0])
+        process.arguments = Array(commandLine.dropFirst())
         process.environment = workspace.environment()
         process.currentDirectoryURL = URL(fileURLWithPath: workspace.root)
         process.standardInput = FileHandle.nullDevice
@@ -109,10 +115,40 @@ struct FaultOutcome {
     /// When dltaf exited.
     var endedAt: ContinuousClock.Instant
 
+    /// The last lines of stderr, for failure messages.
+    var stderrTail: String {
+        stderr.split(separator: "\n", omittingEmptySubsequences: false).suffix(40).joined(separator: "\n")
+    }
+
     /// The result document printed by `--json`.
     func json() throws -> JSONValue {
         try JSONParser.parse(stdout)
     }
+}
+
+/// Checks shared by every scenario: the result document matches stdout and the result file, the run took at
+/// most `budget` seconds, and no process the plugins recorded in `pids.txt` is alive or a zombie.
+func expectAftermath(
+    _ scenario: Scenario, _ outcome: FaultOutcome, status: Int32, budget: Double, minimumPids: Int = 1,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws -> JSONValue {
+    #expect(
+        !outcome.hung, "dltaf hung and was killed by the test\n\(outcome.stderrTail)", sourceLocation: sourceLocation)
+    #expect(outcome.status == status, "exit status\n\(outcome.stderrTail)", sourceLocation: sourceLocation)
+    #expect(
+        outcome.seconds < budget, "took \(outcome.seconds)s, budget \(budget)s\n\(outcome.stderrTail)",
+        sourceLocation: sourceLocation)
+    let result = try outcome.json()
+    #expect(result["exit_code"]?.intValue == Int(status), sourceLocation: sourceLocation)
+    let file = try scenario.resultFile()
+    #expect(file["run_id"] == result["run_id"], "the result file holds the same run", sourceLocation: sourceLocation)
+    #expect(file["status"] == result["status"], sourceLocation: sourceLocation)
+    #expect(
+        scenario.pids.count >= minimumPids, "the plugins recorded their pids: \(scenario.pids)",
+        sourceLocation: sourceLocation)
+    let leaked = await scenario.leakedProcesses()
+    #expect(leaked.isEmpty, "processes left alive or zombie (pid:state): \(leaked)", sourceLocation: sourceLocation)
+    return result
 }
 
 /// Seconds in a duration.
@@ -135,14 +171,26 @@ struct Scenario {
     }
 
     /// Starts `dltaf exec m.yaml --json --result-file result.json` plus `flags`.
-    func start(_ flags: [String]) throws -> DltafProcess {
-        try DltafProcess(["exec", "m.yaml", "--json", "--result-file", "result.json"] + flags, in: workspace)
+    ///
+    /// - Parameter flood: start dltaf through `floodLauncher` instead of directly.
+    func start(_ flags: [String], flood: Bool = false) throws -> DltafProcess {
+        try DltafProcess(
+            ["exec", "m.yaml", "--json", "--result-file", "result.json"] + flags, in: workspace,
+            launcher: flood ? Self.floodLauncher : [])
     }
 
-    /// Runs dltaf to completion.
-    func run(_ flags: [String], timeout: Double = 50) async throws -> FaultOutcome {
-        try await start(flags).finish(timeout: timeout)
+    /// Runs dltaf to completion; a flood takes no run slot.
+    func run(_ flags: [String], flood: Bool = false, timeout: Double = 50) async throws -> FaultOutcome {
+        if flood { return try await start(flags, flood: true).finish(timeout: timeout) }
+        return try await withRunSlot { try await start(flags).finish(timeout: timeout) }
     }
+
+    /// How flood scenarios start dltaf:
+    /// - at the lowest CPU priority (nice 19), so that the flood uses the CPU the other scenarios leave idle
+    ///   instead of starving their timed steps;
+    /// - from a forked shell, so that dltaf's `getrusage` peak starts from that small shell and not from this
+    ///   test process (Linux keeps `ru_maxrss` across `posix_spawn`/`execve`: see scenario 23).
+    static let floodLauncher = ["/bin/sh", "-c", "nice -n 19 \"$@\"; exit $?", "sh"]
 
     /// The result file dltaf wrote.
     func resultFile() throws -> JSONValue {
@@ -189,6 +237,43 @@ struct Scenario {
     func remove() {
         workspace.remove()
     }
+}
+
+/// Limits how many dltaf runs (each with its Python plugins) are under way at once.
+///
+/// Swift Testing starts every scenario at the same moment; two dozen Python interpreters starting together on a
+/// 2-core machine take more than the 1 s startup timeout some scenarios configure. With a few slots each run
+/// gets the CPU its timed steps assume, and the suite still overlaps the waiting.
+final class RunSlots: Sendable {
+    static let shared = RunSlots(limit: max(2, ProcessInfo.processInfo.activeProcessorCount * 2))
+
+    private let taken = Mutex(0)
+    private let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func acquire() async {
+        while !taken.withLock({ taken in
+            guard taken < limit else { return false }
+            taken += 1
+            return true
+        }) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    func release() {
+        taken.withLock { $0 -= 1 }
+    }
+}
+
+/// Runs `body` holding a run slot.
+func withRunSlot<T>(_ body: () async throws -> T) async throws -> T {
+    await RunSlots.shared.acquire()
+    defer { RunSlots.shared.release() }
+    return try await body()
 }
 
 /// Fast limits for scenarios that are not about these limits.

@@ -1,1 +1,0 @@
-// Fault-injection scenarios are added here.
