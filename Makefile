@@ -39,6 +39,7 @@ test-swift:
 
 test-sdk:
 	cd plugin-sdk/python && $(PYTHON) -m pytest -q -p no:cacheprovider
+	cd plugin-sdk/node && node --test
 
 lint:
 	$(SWIFT) format lint --strict -r $(SWIFT_FORMAT_PATHS)

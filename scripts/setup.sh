@@ -7,6 +7,7 @@ pkg-config --exists yaml-0.1 2>/dev/null || missing+=(libyaml-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v jq >/dev/null || missing+=(jq)
 command -v python3 >/dev/null || missing+=(python3)
+command -v node >/dev/null || missing+=(nodejs)
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
