@@ -58,10 +58,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "DltafPluginKit", dependencies: ["DltafJSON", "DltafProtocol"], swiftSettings: strictSettings),
+        .target(name: "DltafScaffold", dependencies: ["DltafJSON", "DltafPluginHost"], swiftSettings: strictSettings),
         .executableTarget(
             name: "dltaf",
             dependencies: [
                 "DltafRun", "DltafManifest", "DltafPluginHost", "DltafJSON", "DltafConformance", "CDltafShims",
+                "DltafScaffold",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -116,6 +118,11 @@ let package = Package(
         .testTarget(
             name: "DltafRunTests",
             dependencies: ["DltafRun", "DltafJSON", "DltafManifest", "DltafProtocol"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DltafScaffoldTests",
+            dependencies: ["DltafScaffold", "DltafJSON", "DltafTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -331,7 +331,7 @@ struct Scenarios: Sendable {
             let connection = session.connection
             let pending = Task { () -> Result<JSONValue, PluginFailure> in
                 do throws(PluginFailure) {
-                    return .success(try await connection.call(method, params: params, timeout: .seconds(4)))
+                    return .success(try await connection.call(method, params: params, timeout: kit.callTimeout))
                 } catch {
                     return .failure(error)
                 }

@@ -34,6 +34,8 @@ public struct Plugin: Sendable {
     var order: (runners: [String], hooks: [String], checks: [String]) = ([], [], [])
     /// Seconds between heartbeats while a handler runs.
     public var heartbeatInterval: Duration = .seconds(5)
+    /// When stdin closes, how long running handlers have to finish before they are cancelled.
+    public var cancelGrace: Duration = .seconds(1)
 
     /// Creates a plugin with its identity.
     public init(name: String, version: String, description: String? = nil) {

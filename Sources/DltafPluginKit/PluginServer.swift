@@ -14,11 +14,12 @@ final class PluginServer: Sendable {
         self.output = output
     }
 
-    /// Serves until the line sequence ends (stdin closed), then cancels whatever still runs.
+    /// Serves until the line sequence ends (stdin closed). Requests still running then get `cancelGrace` to
+    /// finish and answer; what remains is cancelled (answered -32800) before the plugin exits.
     func run(lines: AsyncStream<StdinLines.Item>) async {
         let heartbeat = Task { [self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: plugin.heartbeatInterval)
+                guard (try? await Task.sleep(for: plugin.heartbeatInterval)) != nil else { return }
                 for id in inFlight.withLock({ Array($0.keys) }) {
                     output.send(.notification(method: ProtocolMethod.heartbeat, params: ["request_id": .int(id)]))
                 }
@@ -28,7 +29,13 @@ final class PluginServer: Sendable {
             handle(item)
         }
         heartbeat.cancel()
-        for task in inFlight.withLock({ Array($0.values) }) { task.cancel() }
+        let deadline = ContinuousClock.now + plugin.cancelGrace
+        while ContinuousClock.now < deadline, !inFlight.withLock({ $0.isEmpty }) {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        let remaining = inFlight.withLock { Array($0.values) }
+        for task in remaining { task.cancel() }
+        for task in remaining { await task.value }
     }
 
     private func handle(_ item: StdinLines.Item) {

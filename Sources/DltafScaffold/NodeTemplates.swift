@@ -26,9 +26,9 @@ enum NodeTemplates {
         // It counts the lines of the local file named by `source.path` (relative to the manifest's folder) and
         // reports them as rows. Replace the body of `run` with your load; keep `validate` honest.
 
-        import { createReadStream } from "node:fs";
+        import { createReadStream, realpathSync } from "node:fs";
         import { resolve } from "node:path";
-        import { pathToFileURL } from "node:url";
+        import { fileURLToPath } from "node:url";
         import { Diagnostic, Plugin, PluginError } from {{sdk_index_literal}};
 
         export const plugin = new Plugin({ name: "{{plugin_name}}", version: "0.1.0", description: "{{description}}" });
@@ -72,7 +72,8 @@ enum NodeTemplates {
 
         plugin.runner("{{name}}", run, { validate, description: "{{description}}" });
 
-        if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) plugin.serve();
+        // Serve when run as a program (dltaf starts it so), not when imported by the test.
+        if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) plugin.serve();
 
         """#
 
@@ -83,9 +84,10 @@ enum NodeTemplates {
         // (relative to the manifest's folder). Configure it under `run.hooks.config.{{name}}` and enable it with
         // `run.hooks.enable: [{{name}}]`. Return `[false, "why"]` from `pre_run` to veto a run.
 
+        import { realpathSync } from "node:fs";
         import { appendFile, mkdir } from "node:fs/promises";
         import { dirname, resolve } from "node:path";
-        import { pathToFileURL } from "node:url";
+        import { fileURLToPath } from "node:url";
         import { Plugin, PluginError } from {{sdk_index_literal}};
 
         export const plugin = new Plugin({ name: "{{plugin_name}}", version: "0.1.0", description: "{{description}}" });
@@ -114,7 +116,8 @@ enum NodeTemplates {
 
         plugin.hook("{{name}}", handle, { events: ["pre_run", "post_run", "on_error"], description: "{{description}}" });
 
-        if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) plugin.serve();
+        // Serve when run as a program (dltaf starts it so), not when imported by the test.
+        if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) plugin.serve();
 
         """#
 
@@ -125,8 +128,9 @@ enum NodeTemplates {
         // `run.online_checks.config.{{name}}`) and reports each latency. It applies when endpoints are configured.
         // Each probe waits at most `config.timeout_seconds`, or the check's own budget (at most 5 s).
 
+        import { realpathSync } from "node:fs";
         import { connect } from "node:net";
-        import { pathToFileURL } from "node:url";
+        import { fileURLToPath } from "node:url";
         import { Plugin } from {{sdk_index_literal}};
 
         export const plugin = new Plugin({ name: "{{plugin_name}}", version: "0.1.0", description: "{{description}}" });
@@ -184,7 +188,8 @@ enum NodeTemplates {
 
         plugin.check("{{name}}", check, { applies, description: "{{description}}" });
 
-        if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) plugin.serve();
+        // Serve when run as a program (dltaf starts it so), not when imported by the test.
+        if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) plugin.serve();
 
         """#
 
@@ -333,4 +338,25 @@ enum NodeTemplates {
 
     /// How to run the test, for the README (from the plugin folder).
     static let testCommand = "node --test plugin.test.mjs"
+
+    /// More about the test, for the README.
+    static let testNote = """
+        It runs the plugin in-process with the SDK's `InMemoryHost`.
+        """
+
+    /// How to install it on `PATH`, for the README. Placeholders: `{{installed_name}}`, `{{folder_shell}}`.
+    static let install = #"""
+        ```sh
+        mkdir -p ~/.local/bin
+        cat > ~/.local/bin/{{installed_name}} <<'EOF'
+        #!/bin/sh
+        exec node {{folder_shell}}/main.mjs "$@"
+        EOF
+        chmod 755 ~/.local/bin/{{installed_name}}
+        ```
+
+        The wrapper runs this folder's `main.mjs`, which imports the SDK of the dltaf checkout it was generated
+        from. To ship the plugin elsewhere, `npm install` the SDK (`plugin-sdk/node`) next to it, import
+        `"dltaf-plugin"`, and install a `bin` named `{{installed_name}}`.
+        """#
 }

@@ -382,5 +382,27 @@ enum PythonTemplates {
         """#
 
     /// How to run the test, for the README (from the plugin folder).
-    static let testCommand = "python3 test_plugin.py        # or: PYTHONPATH={{sdk_shell}} python3 -m pytest -q"
+    static let testCommand = "python3 test_plugin.py"
+
+    /// More about the test, for the README.
+    static let testNote = #"""
+        The test puts the SDK on `sys.path` when `dltaf_plugin` is not installed. It also runs under pytest:
+        `PYTHONPATH={{sdk_shell}} python3 -m pytest -q test_plugin.py`.
+        """#
+
+    /// How to install it on `PATH`, for the README. Placeholders: `{{installed_name}}`, `{{folder_shell}}`,
+    /// `{{sdk_shell}}`.
+    static let install = #"""
+        ```sh
+        mkdir -p ~/.local/bin
+        cat > ~/.local/bin/{{installed_name}} <<'EOF'
+        #!/bin/sh
+        PYTHONPATH={{sdk_shell}} exec python3 {{folder_shell}}/main.py "$@"
+        EOF
+        chmod 755 ~/.local/bin/{{installed_name}}
+        ```
+
+        To ship the plugin elsewhere, package it with the SDK (`pip install plugin-sdk/python` from a dltaf
+        checkout) as a dependency and a console script named `{{installed_name}}` that calls `main:plugin.serve`.
+        """#
 }

@@ -3,7 +3,8 @@ import DltafTestSupport
 import Foundation
 import Testing
 
-@Suite("dltaf plugins test: every sample conforms; the kit catches what it should")
+// Serialized: each kit run starts about twenty plugin processes, and the samples' timing is part of what is checked.
+@Suite("dltaf plugins test: every sample conforms; the kit catches what it should", .serialized)
 struct ConformanceKitTests {
     /// Every sample plugin's spec: folders with a descriptor and executables under samples/plugins, and the
     /// Swift samples built as `dltaf-plugin-samples-swift-*`.

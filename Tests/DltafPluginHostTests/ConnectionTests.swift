@@ -176,9 +176,25 @@ struct SignalInheritanceTests {
         let workspace = try Workspace()
         defer { workspace.remove() }
         let status = workspace.path("status.txt")
-        let connection = try await ConnectionTests.connect(
-            "grep -E 'SigBlk|SigIgn' /proc/$$/status > \(status); read -r line; echo '\(ConnectionTests.hello)'; read -r line"
-        )
+        // The plugin reads its own masks (a shell would show its masks while it waits for a child instead).
+        let code = """
+            import sys
+            open(\(JSONValue.string(status).jsonText), "w").write(open("/proc/self/status").read())
+            sys.stdin.readline()
+            print(\(JSONValue.string(ConnectionTests.hello).jsonText), flush=True)
+            sys.stdin.readline()
+            """
+        let python = try #require(
+            PluginEnvironment.findOnPath("python3", path: ProcessInfo.processInfo.environment["PATH"] ?? ""))
+        let plugin = ResolvedPlugin(
+            spec: .dotted(["test", "py"]), delivery: .explicitPath, location: python, executable: python,
+            arguments: ["-c", code], pluginDirectory: "/")
+        let connection = PluginConnection(plugin: plugin, launcher: FoundationProcessLauncher()) { _ in }
+        _ = try await connection.start(
+            launch: ProcessLaunch(
+                executable: python, arguments: ["-c", code], environment: ProcessInfo.processInfo.environment,
+                workingDirectory: nil),
+            params: InitializeParams(hostVersion: "test", spec: "test.py", runID: "r"))
         defer { Task { await connection.shutdown() } }
         var masks: [String: UInt64] = [:]
         for line in workspace.read("status.txt").split(separator: "\n") {
@@ -189,6 +205,21 @@ struct SignalInheritanceTests {
         let ignored = try #require(masks["SigIgn"])
         #expect(blocked & Self.bit(SIGTERM) == 0)
         #expect(ignored & Self.bit(SIGTERM) == 0)
+    }
+
+    @Test("dltaf's own SIGPIPE handling is not inherited (Python ignores SIGPIPE itself, so a shell reports it)")
+    func sigpipeNotIgnored() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let status = workspace.path("status.txt")
+        // Dispositions are per process, so reading the shell's own status while it waits for grep is reliable.
+        let connection = try await ConnectionTests.connect(
+            "grep SigIgn /proc/$$/status > \(status); read -r line; echo '\(ConnectionTests.hello)'; read -r line")
+        defer { Task { await connection.shutdown() } }
+        let field = workspace.read("status.txt").split(separator: ":").last?.trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let ignored = try #require(field.flatMap { UInt64($0, radix: 16) })
         #expect(ignored & Self.bit(SIGPIPE) == 0)
+        #expect(ignored & Self.bit(SIGTERM) == 0)
     }
 }

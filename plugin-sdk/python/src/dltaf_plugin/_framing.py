@@ -25,13 +25,16 @@ def encode(message: Any) -> bytes:
 def decode(line: bytes) -> Any:
     """Decodes one received line; a trailing ``\\r\\n`` or ``\\n`` is dropped.
 
-    Raises ``ValueError`` if the line is not UTF-8 JSON.
+    Raises ``ValueError`` if the line is not UTF-8 JSON (or is nested too deeply to decode).
     """
     if line.endswith(b"\n"):
         line = line[:-1]
     if line.endswith(b"\r"):
         line = line[:-1]
-    return json.loads(line.decode("utf-8"))
+    try:
+        return json.loads(line.decode("utf-8"))
+    except RecursionError:  # e.g. 100,000 nested arrays: still just a line that cannot be read
+        raise ValueError("JSON nested too deeply") from None
 
 
 class LineWriter:

@@ -211,8 +211,11 @@ class Server:
                 self.notify("heartbeat", {"request_id": pending.call.id})
 
     def _cancel(self, params: dict[str, Any]) -> None:
+        request_id = params.get("id")
+        if isinstance(request_id, (list, dict)):  # no request has such an id (and it cannot be a dict key)
+            return
         with self._lock:
-            pending = self._pending.get(params.get("id"))
+            pending = self._pending.get(request_id)
         if pending is None:  # already answered, or never existed: nothing to stop
             return
         reason = params.get("reason")
