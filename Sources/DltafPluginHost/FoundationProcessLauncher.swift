@@ -68,10 +68,8 @@ public struct FoundationProcessLauncher: ProcessLauncher {
         if case .failure(let error)? = spawned.withLock({ $0 }) {
             throw .launchFailed(Self.describeLaunchFailure(error, launch: launch))
         }
-        // The parent's copies of the child's ends must be closed, or EOF never arrives.
-        try? stdin.fileHandleForReading.close()
-        try? stdout.fileHandleForWriting.close()
-        try? stderr.fileHandleForWriting.close()
+        // Process.run() has already closed the parent's copies of the child's ends. Closing them again here
+        // would close whatever descriptor another thread opened under the same number in between.
         let child = FoundationChild(process: process, stdin: stdin.fileHandleForWriting)
         PipeReader.start(handle: stdout.fileHandleForReading, name: "dltaf-stdout", deliver: callbacks.stdout) {
             callbacks.stdoutClosed()

@@ -78,32 +78,35 @@ final class PluginServer: Sendable {
             return
         }
         let call = PluginCall(id: id, method: method, params: params, output: output)
-        let task = Task { [self] in
-            let result: Result<JSONValue, RPCError>
-            do {
-                result = .success(try await dispatch(call))
-            } catch let error as RPCError {
-                result = .failure(error)
-            } catch let error as PluginError {
-                var data: JSONObject = ["category": .string(error.category), "retryable": .bool(error.retryable)]
-                if let code = error.code { data["code"] = .string(code) }
-                result = .failure(
-                    RPCError(code: RPCErrorCode.handlerFailed, message: error.message, data: .object(data)))
-            } catch is CancellationError {
-                result = .failure(RPCError(code: RPCErrorCode.requestCancelled, message: "cancelled"))
-            } catch {
-                result = .failure(
-                    RPCError(
-                        code: RPCErrorCode.handlerFailed, message: "\(error)",
-                        data: ["category": "UNKNOWN", "retryable": false]))
-            }
-            inFlight.withLock { _ = $0.removeValue(forKey: id) }
-            switch result {
-            case .success(let value): output.send(.response(id: id, result: value))
-            case .failure(let error): reply(id, error: error)
+        // Registered under the lock that the task's own removal takes, so a task that finishes at once cannot
+        // remove itself before it is registered (and then linger in `inFlight` forever).
+        inFlight.withLock { running in
+            running[id] = Task { [self] in
+                let result: Result<JSONValue, RPCError>
+                do {
+                    result = .success(try await dispatch(call))
+                } catch let error as RPCError {
+                    result = .failure(error)
+                } catch let error as PluginError {
+                    var data: JSONObject = ["category": .string(error.category), "retryable": .bool(error.retryable)]
+                    if let code = error.code { data["code"] = .string(code) }
+                    result = .failure(
+                        RPCError(code: RPCErrorCode.handlerFailed, message: error.message, data: .object(data)))
+                } catch is CancellationError {
+                    result = .failure(RPCError(code: RPCErrorCode.requestCancelled, message: "cancelled"))
+                } catch {
+                    result = .failure(
+                        RPCError(
+                            code: RPCErrorCode.handlerFailed, message: "\(error)",
+                            data: ["category": "UNKNOWN", "retryable": false]))
+                }
+                self.inFlight.withLock { _ = $0.removeValue(forKey: id) }
+                switch result {
+                case .success(let value): output.send(.response(id: id, result: value))
+                case .failure(let error): reply(id, error: error)
+                }
             }
         }
-        inFlight.withLock { $0[id] = task }
     }
 
     private func initialize(id: Int, params: JSONValue) {
