@@ -17,6 +17,8 @@ let package = Package(
         // Sample plugins, named by the flat PATH convention `dltaf-plugin-<spec with . as ->`.
         .executable(name: "dltaf-plugin-samples-swift-hello_runner", targets: ["SampleHelloRunner"]),
         .executable(name: "dltaf-plugin-samples-swift-noop_runner", targets: ["SampleNoopRunner"]),
+        .executable(name: "dltaf-plugin-samples-swift-audit_hook", targets: ["SampleAuditHook"]),
+        .executable(name: "dltaf-plugin-samples-swift-port_check", targets: ["SamplePortCheck"]),
         // Benchmark drivers (see `make bench`).
         .executable(name: "dltaf-bench", targets: ["DltafBench"]),
         .executable(name: "dltaf-plugin-bench-flood", targets: ["BenchFloodPlugin"]),
@@ -78,6 +80,18 @@ let package = Package(
             name: "SampleNoopRunner",
             dependencies: ["DltafPluginKit"],
             path: "samples/swift/NoopRunner",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "SampleAuditHook",
+            dependencies: ["DltafPluginKit"],
+            path: "samples/swift/AuditHook",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "SamplePortCheck",
+            dependencies: ["DltafPluginKit"],
+            path: "samples/swift/PortCheck",
             swiftSettings: strictSettings
         ),
         .executableTarget(
