@@ -130,6 +130,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "DltafPluginKitTests",
+            dependencies: ["DltafPluginKit", "DltafProtocol", "DltafJSON"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "DltafRunTests",
             dependencies: ["DltafRun", "DltafJSON", "DltafManifest", "DltafProtocol"],
             swiftSettings: strictSettings

@@ -5,40 +5,43 @@ import Synchronization
     import Glibc
 #endif
 
-/// Writes protocol lines to the real stdout, one whole line at a time.
+/// Sends protocol messages, one whole line at a time: to the real stdout, or to a test host.
 ///
 /// At start the SDK moves the real stdout to a private descriptor and points descriptor 1 at stderr, so a
 /// stray `print` in plugin code lands in the log instead of corrupting the protocol.
 final class OutputChannel: Sendable {
-    private let descriptor: Mutex<Int32>
+    private let lock = Mutex(())
+    private let sink: @Sendable (RPCMessage) -> Void
 
-    init(descriptor: Int32) {
-        self.descriptor = Mutex(descriptor)
+    init(sink: @escaping @Sendable (RPCMessage) -> Void) {
+        self.sink = sink
     }
 
     /// Takes over stdout: protocol lines go to a duplicate of it, and fd 1 becomes stderr.
     static func takeOverStdout() -> OutputChannel {
-        let protocolDescriptor = dup(1)
+        let duplicate = dup(1)
         _ = dup2(2, 1)
-        return OutputChannel(descriptor: protocolDescriptor >= 0 ? protocolDescriptor : 1)
+        let descriptor = duplicate >= 0 ? duplicate : 1
+        return OutputChannel { message in write(message.encodedLine(), to: descriptor) }
     }
 
     func send(_ message: RPCMessage) {
-        let line = message.encodedLine()
-        descriptor.withLock { descriptor in
-            line.withUnsafeBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return }
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(descriptor, base + offset, buffer.count - offset)
-                    if written > 0 {
-                        offset += written
-                    } else if written < 0, errno == EINTR {
-                        continue
-                    } else {
-                        // The host is gone; nothing more can be said.
-                        exit(0)
-                    }
+        lock.withLock { _ in sink(message) }
+    }
+
+    private static func write(_ line: [UInt8], to descriptor: Int32) {
+        line.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0, errno == EINTR {
+                    continue
+                } else {
+                    // The host is gone; nothing more can be said.
+                    exit(0)
                 }
             }
         }

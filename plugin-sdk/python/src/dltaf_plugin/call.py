@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-import threading
-from typing import Any, Callable, Optional, Union
+from _thread import _local  # what threading.local is, without importing threading before it is needed
 
 from .errors import Cancelled
 
-Notify = Callable[[str, "dict[str, Any]"], None]
-RequestId = Union[int, str, None]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
+    from typing import Any, Callable, Optional, Union
+
+    Notify = Callable[[str, "dict[str, Any]"], None]
+    RequestId = Union[int, str, None]
+else:
+
+    def __getattr__(name: str) -> object:  # the type aliases stay importable: built on first use
+        if name not in ("Notify", "RequestId"):
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from typing import Any, Callable, Union
+
+        globals().update(Notify=Callable[[str, "dict[str, Any]"], None], RequestId=Union[int, str, None])
+        return globals()[name]
+
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
-_current = threading.local()
+_current = _local()
 
 
 def current_call() -> Optional[Call]:
@@ -70,6 +83,8 @@ class Call:
         self.error: Optional[dict[str, Any]] = params.get("error") if isinstance(params.get("error"), dict) else None
         timeout = params.get("timeout_seconds")
         self.timeout_seconds: Optional[float] = timeout if isinstance(timeout, (int, float)) else None
+        import threading
+
         self.cancelled = threading.Event()
         self.cancel_reason: Optional[str] = None
         self._notify = notify

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
+    from typing import Any, Optional
 
 SEVERITIES = ("error", "warning", "info")
+_FIELDS = ("severity", "message", "code", "path")
 
 
-@dataclass(frozen=True)
 class Diagnostic:
     """One finding of ``runner/validate``.
 
@@ -17,16 +18,67 @@ class Diagnostic:
     turns into ``file:line:column``. ``code`` is a stable identifier such as ``"csv.missing_path"``.
     """
 
-    severity: str
-    message: str
-    code: Optional[str] = None
-    path: Optional[str] = None
+    # Behaves as the frozen dataclass it used to be (init, repr, eq, hash, immutability, match args), without
+    # importing ``dataclasses`` (and ``inspect``) when the SDK loads.
+
+    __match_args__ = _FIELDS
+
+    if TYPE_CHECKING:  # read-only for type checkers, as the fields of a frozen dataclass
+
+        @property
+        def severity(self) -> str: ...
+        @property
+        def message(self) -> str: ...
+        @property
+        def code(self) -> Optional[str]: ...
+        @property
+        def path(self) -> Optional[str]: ...
+
+    else:  # the class defaults a dataclass keeps
+        code = None
+        path = None
+
+    def __init__(self, severity: str, message: str, code: Optional[str] = None, path: Optional[str] = None) -> None:
+        object.__setattr__(self, "severity", severity)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "path", path)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             raise ValueError(f"diagnostic severity must be one of {SEVERITIES}, got {self.severity!r}")
         if self.path is not None and self.path != "" and not self.path.startswith("/"):
             raise ValueError(f"diagnostic path must be a JSON Pointer starting with '/', got {self.path!r}")
+
+    def _astuple(self) -> tuple[str, str, Optional[str], Optional[str]]:
+        return (self.severity, self.message, self.code, self.path)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(_FIELDS, self._astuple()))
+        return f"{type(self).__qualname__}({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__ and isinstance(other, Diagnostic):
+            return self._astuple() == other._astuple()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._astuple())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if type(self) is Diagnostic or name in _FIELDS:
+            from dataclasses import FrozenInstanceError
+
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if type(self) is Diagnostic or name in _FIELDS:
+            from dataclasses import FrozenInstanceError
+
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super().__delattr__(name)
 
     @classmethod
     def error(cls, message: str, *, path: Optional[str] = None, code: Optional[str] = None) -> Diagnostic:

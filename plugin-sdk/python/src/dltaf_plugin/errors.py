@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
+    from typing import Any, Optional
 
 PARSE_ERROR = -32700
 """The line was not JSON."""
