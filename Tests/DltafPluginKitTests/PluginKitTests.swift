@@ -27,7 +27,7 @@ struct PluginKitTests {
             call.config["deny"] == true ? HookOutcome(ok: false, message: "denied") : HookOutcome(ok: true)
         }
         plugin.check("always") { _ in CheckOutcome(ok: true, details: ["latency_ms": 1.5]) }
-        plugin.check("never", applies: { _ in false }) { _ in CheckOutcome(ok: false, errors: ["down"]) }
+        plugin.check("never", applies: { _ in false }, run: { _ in CheckOutcome(ok: false, errors: ["down"]) })
         return plugin
     }
 
