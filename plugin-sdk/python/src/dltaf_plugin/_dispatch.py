@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
 from . import _results
 from .call import Call
 from .errors import INVALID_PARAMS, RpcError
 from .plugin import Plugin, Registration
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
+    from typing import Any, Callable
+
+    Compute = Callable[[Call], Any]
+else:
+
+    def __getattr__(name: str) -> object:  # the type alias stays importable: built on first use
+        if name != "Compute":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from typing import Any, Callable
+
+        globals()[name] = Callable[[Call], Any]
+        return globals()[name]
+
+
 CALL_METHODS = frozenset(
     {"runner/validate", "runner/run", "hook/pre_run", "hook/post_run", "hook/on_error", "check/applies", "check/run"}
 )
 """The methods served by handlers (``initialize`` and ``shutdown`` are answered by the server itself)."""
-
-Compute = Callable[[Call], Any]
 
 
 def _lookup(params: dict[str, Any], field: str, table: dict[str, Registration], what: str) -> Registration:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any, BinaryIO
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
+    from typing import Any, BinaryIO
 
 DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024
 

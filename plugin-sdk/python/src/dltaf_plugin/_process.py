@@ -6,11 +6,13 @@ import os
 import signal
 import sys
 import threading
-from typing import Any, BinaryIO
-
 from . import logging_bridge
 from ._server import Server
 from .plugin import Plugin
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
+    from typing import Any, BinaryIO
 
 SIGTERM_EXIT_STATUS = 143  # 128 + SIGTERM, as a shell reports it
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .diagnostic import Diagnostic
 from .errors import INTERNAL_ERROR, RpcError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
+    from typing import Any
 
 RUN_STATUSES = ("success", "partial_success", "failed")
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import sys
 import threading
 import time
-import traceback
-from typing import Any, BinaryIO, Optional
 
-from ._dispatch import CALL_METHODS, Compute, prepare
+from ._dispatch import CALL_METHODS, prepare
 from ._framing import LineWriter, decode
-from .call import Call, RequestId, _set_current
+from .call import Call, _set_current
 from .errors import (
     HANDLER_FAILED,
     INTERNAL_ERROR,
@@ -26,6 +24,13 @@ from .errors import (
     RpcError,
 )
 from .plugin import Plugin
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
+    from typing import Any, BinaryIO, Optional
+
+    from ._dispatch import Compute
+    from .call import RequestId
 
 SUPPORTED_VERSIONS = (1,)
 
@@ -198,6 +203,8 @@ class Server:
             return exc
         if isinstance(exc, PluginError):
             return RpcError(HANDLER_FAILED, exc.message, exc.data())
+        import traceback
+
         print(f"dltaf_plugin: the {call.method} handler (request {call.id}) failed:", file=sys.stderr)
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
         data = {"category": "UNKNOWN", "code": None, "retryable": False}

@@ -21,7 +21,7 @@ class Diagnostic:
     # Behaves as the frozen dataclass it used to be (init, repr, eq, hash, immutability, match args), without
     # importing ``dataclasses`` (and ``inspect``) when the SDK loads.
 
-    __match_args__ = _FIELDS
+    __match_args__ = ("severity", "message", "code", "path")
 
     if TYPE_CHECKING:  # read-only for type checkers, as the fields of a frozen dataclass
 

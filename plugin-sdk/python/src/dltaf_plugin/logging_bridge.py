@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
-from typing import Any, Callable
 
 from .call import current_call
 
-Notify = Callable[[str, "dict[str, Any]"], None]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
+    from typing import Any, Callable
+
+    Notify = Callable[[str, "dict[str, Any]"], None]
+else:
+
+    def __getattr__(name: str) -> object:  # the type alias stays importable: built on first use
+        if name != "Notify":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from typing import Any, Callable
+
+        globals()[name] = Callable[[str, "dict[str, Any]"], None]
+        return globals()[name]
 
 
 def level_name(levelno: int) -> str:
@@ -40,6 +51,8 @@ class LogBridgeHandler(logging.Handler):
             if record.exc_info and record.exc_info[1] is not None:
                 exc = record.exc_info[1]
                 message = f"{message} ({type(exc).__name__}: {exc})"
+                import traceback
+
                 traceback.print_exception(*record.exc_info, file=sys.stderr)
             params: dict[str, Any] = {
                 "level": level_name(record.levelno),

@@ -2,42 +2,119 @@
 
 from __future__ import annotations
 
-import inspect
-import logging
-import re
-from dataclasses import dataclass
-from typing import Any, Callable, NoReturn, Optional, Sequence, TypeVar
-
 from .call import Call
 
-Handler = Callable[[Call], Any]
-F = TypeVar("F", bound=Handler)
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
+    from typing import Any, Callable, NoReturn, Optional, Sequence, TypeVar
+
+    Handler = Callable[[Call], Any]
+    F = TypeVar("F", bound=Handler)
+else:
+
+    def __getattr__(name: str) -> object:  # the type aliases stay importable: built on first use
+        if name not in ("Handler", "F"):
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from typing import Any, Callable, TypeVar
+
+        handler = Callable[[Call], Any]
+        globals().update(Handler=handler, F=TypeVar("F", bound=handler))
+        return globals()[name]
+
 
 HOOK_EVENTS = ("pre_run", "post_run", "on_error")
-_NAME = re.compile(r"[A-Za-z0-9_.-]+\Z")
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_LOGGING_INFO = 20  # logging.INFO, without importing logging before serve() needs it
+_FunctionType = type(lambda: None)
 
 
-@dataclass(frozen=True)
 class Registration:
     """A registered handler with the name, events and description it is announced with."""
 
-    name: str
-    handler: Handler
-    description: Optional[str] = None
-    events: tuple[str, ...] = ()
+    # Behaves as the frozen dataclass it used to be (init, repr, eq, hash, immutability), without importing
+    # ``dataclasses`` (and ``inspect``) when the SDK loads.
+
+    __match_args__ = ("name", "handler", "description", "events")
+
+    if TYPE_CHECKING:  # read-only for type checkers, as the fields of a frozen dataclass
+
+        @property
+        def name(self) -> str: ...
+        @property
+        def handler(self) -> Handler: ...
+        @property
+        def description(self) -> Optional[str]: ...
+        @property
+        def events(self) -> tuple[str, ...]: ...
+
+    else:  # the class defaults a dataclass keeps
+        description = None
+        events = ()
+
+    def __init__(
+        self, name: str, handler: Handler, description: Optional[str] = None, events: tuple[str, ...] = ()
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "handler", handler)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "events", events)
+
+    def _astuple(self) -> tuple[str, Handler, Optional[str], tuple[str, ...]]:
+        return (self.name, self.handler, self.description, self.events)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(self.__match_args__, self._astuple()))
+        return f"{type(self).__qualname__}({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__ and isinstance(other, Registration):
+            return self._astuple() == other._astuple()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._astuple())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if type(self) is Registration or name in self.__match_args__:
+            from dataclasses import FrozenInstanceError
+
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if type(self) is Registration or name in self.__match_args__:
+            from dataclasses import FrozenInstanceError
+
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super().__delattr__(name)
 
 
 def _check_name(name: str) -> str:
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not name or not _NAME_CHARS.issuperset(name):
         raise ValueError(f"plugin names must match [A-Za-z0-9_.-]+, got {name!r}")
     return name
+
+
+def _first_doc_line(handler: Handler) -> Optional[str]:
+    """The first line of ``inspect.getdoc(handler)``, without importing ``inspect`` for the usual handlers."""
+    doc = getattr(handler, "__doc__", None)
+    if doc is None:
+        qualname = getattr(handler, "__qualname__", "")
+        if isinstance(handler, _FunctionType) and ("." not in qualname or "<locals>" in qualname):
+            return None  # a plain or nested function: inspect would not find an inherited docstring either
+        import inspect  # a method may inherit its docstring from a base class
+
+        doc = inspect.getdoc(handler)
+    if not isinstance(doc, str):
+        return None
+    text = doc.expandtabs().strip()  # what inspect.cleandoc does to the first line, then .strip()
+    return text.splitlines()[0] if text else None
 
 
 def _summary(handler: Handler, description: Optional[str]) -> Optional[str]:
     if description is not None:
         return description
-    doc = inspect.getdoc(handler)
-    return doc.strip().splitlines()[0] if doc else None
+    return _first_doc_line(handler)
 
 
 class Plugin:
@@ -64,7 +141,7 @@ class Plugin:
         *,
         heartbeat_seconds: Optional[float] = 5.0,
         cancel_grace_seconds: float = 2.0,
-        log_level: int = logging.INFO,
+        log_level: int = _LOGGING_INFO,
     ) -> None:
         self.name = name
         self.version = version

@@ -17,8 +17,6 @@ import json
 import os
 import threading
 import time
-from typing import Any, Callable, Optional, TypeVar, Union
-
 from . import logging_bridge
 from ._dispatch import CALL_METHODS
 from ._framing import decode, encode
@@ -26,8 +24,23 @@ from ._server import Server
 from .errors import RpcError
 from .plugin import Plugin
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
+    from typing import Any, Callable, Optional, TypeVar, Union
+
+    T = TypeVar("T")
+else:
+
+    def __getattr__(name: str) -> object:  # the type variable stays importable: built on first use
+        if name != "T":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from typing import TypeVar
+
+        globals()[name] = TypeVar("T")
+        return globals()[name]
+
+
 DEFAULT_RUN_ID = "00000000-0000-4000-8000-000000000000"
-T = TypeVar("T")
 
 
 def default_context(**overrides: Any) -> dict[str, Any]:
