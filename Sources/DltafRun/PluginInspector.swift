@@ -106,18 +106,14 @@ public struct PluginInspector: Sendable {
         } catch {
             throw PluginLock.Problem(description: error.description)
         }
-        var specs: [PluginSpec] = []
-        for kind in PluginRegistryKind.allCases {
-            let path = ManifestPath(kind.manifestKey.split(separator: ".").map { .key(String($0)) })
-            do {
-                let entries = try PluginSpecList.merge(
-                    kind: kind,
-                    environmentValue: includeEnvironmentPlugins ? environment[kind.environmentVariable] : nil,
-                    manifestSpecs: manifest.stringList(at: path))
-                specs += entries.map(\.spec).filter { !specs.contains($0) }
-            } catch {
-                throw PluginLock.Problem(description: error.description)
-            }
+        let specs: [PluginSpec]
+        do {
+            specs = SpecSources.distinct(
+                try SpecSources.lists(
+                    manifest: manifest, environment: environment, includeEnvironment: includeEnvironmentPlugins)
+            ).map(\.spec)
+        } catch {
+            throw PluginLock.Problem(description: error.invalid.description)
         }
         let lockPath = (manifest.directory as NSString).appendingPathComponent(PluginLock.fileName)
         var lock = (try? PluginLock.read(from: lockPath)) ?? PluginLock()
@@ -184,7 +180,6 @@ public struct PluginInspector: Sendable {
                 builtin.provides, origin: "builtin", executable: "(built in)", protocolVersion: nil, plugin: nil)
         }
         var errors: [String] = []
-        var specs: [(PluginSpec, Set<PluginRegistryKind>)] = []
         var manifestValue: Manifest?
         if let manifestPath {
             do {
@@ -193,23 +188,14 @@ public struct PluginInspector: Sendable {
                 errors.append(error.description)
             }
         }
-        for kind in PluginRegistryKind.allCases {
-            let path = ManifestPath(kind.manifestKey.split(separator: ".").map { .key(String($0)) })
-            do {
-                let entries = try PluginSpecList.merge(
-                    kind: kind,
-                    environmentValue: includeEnvironmentPlugins ? environment[kind.environmentVariable] : nil,
-                    manifestSpecs: manifestValue?.stringList(at: path) ?? [])
-                for entry in entries {
-                    if let index = specs.firstIndex(where: { $0.0 == entry.spec }) {
-                        specs[index].1.insert(kind)
-                    } else {
-                        specs.append((entry.spec, [kind]))
-                    }
-                }
-            } catch {
-                errors.append(error.description)
-            }
+        var specs: [(PluginSpec, Set<PluginRegistryKind>)] = []
+        do {
+            specs = SpecSources.distinct(
+                try SpecSources.lists(
+                    manifest: manifestValue, environment: environment, includeEnvironment: includeEnvironmentPlugins)
+            ).map { ($0.spec, $0.registries) }
+        } catch {
+            errors.append(error.invalid.description)
         }
         let descriptions = await withTaskGroup(of: (Int, Description).self) { group in
             for (index, (spec, _)) in specs.enumerated() {

@@ -37,30 +37,26 @@ struct PreparedRun: Sendable {
     }
 
     /// The merged spec lists of the three registries for `manifest`.
-    static func specLists(for manifest: Manifest, request: RunRequest) throws(RunError) -> [PluginRegistryKind:
-        [SpecEntry]]
+    static func specLists(for manifest: Manifest, request: RunRequest) throws(RunError)
+        -> [PluginRegistryKind: [SpecEntry]]
     {
-        var lists: [PluginRegistryKind: [SpecEntry]] = [:]
-        for kind in PluginRegistryKind.allCases {
-            let path = ManifestPath(kind.manifestKey.split(separator: ".").map { .key(String($0)) })
-            let environmentValue =
-                request.includeEnvironmentPlugins ? request.environment[kind.environmentVariable] : nil
-            do {
-                lists[kind] = try PluginSpecList.merge(
-                    kind: kind, environmentValue: environmentValue, manifestSpecs: manifest.stringList(at: path))
-            } catch {
-                let inManifest = manifest.stringList(at: path).contains(error.spec)
-                let message = inManifest ? error.description : "\(kind.environmentVariable): \(error.description)"
-                throw RunError.manifest(
-                    ManifestError(
-                        inManifest
-                            ? manifest.diagnostic("plugin.invalid_spec", message, at: path)
-                            : ManifestDiagnostic(
-                                code: "plugin.invalid_spec", message: message, file: "(environment)", mark: nil,
-                                path: nil)))
-            }
+        do {
+            return try SpecSources.lists(
+                manifest: manifest, environment: request.environment,
+                includeEnvironment: request.includeEnvironmentPlugins)
+        } catch {
+            let message =
+                error.inManifest
+                ? error.invalid.description : "\(error.kind.environmentVariable): \(error.invalid.description)"
+            throw RunError.manifest(
+                ManifestError(
+                    error.inManifest
+                        ? manifest.diagnostic(
+                            "plugin.invalid_spec", message, at: SpecSources.manifestPath(of: error.kind))
+                        : ManifestDiagnostic(
+                            code: "plugin.invalid_spec", message: message, file: "(environment)", mark: nil, path: nil))
+            )
         }
-        return lists
     }
 
     /// Starts the plugins and resolves the runner, hooks and checks.
