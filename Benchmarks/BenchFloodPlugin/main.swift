@@ -22,14 +22,7 @@ func notificationLines(_ count: Int) -> [UInt8] {
 }
 
 func writeAll(_ bytes: [UInt8]) {
-    bytes.withUnsafeBufferPointer { buffer in
-        var offset = 0
-        while offset < buffer.count, let base = buffer.baseAddress {
-            let written = write(1, base + offset, buffer.count - offset)
-            if written <= 0 { exit(1) }
-            offset += written
-        }
-    }
+    if !DescriptorWriter.writeAll(bytes, to: 1) { exit(1) }
 }
 
 func send(_ message: RPCMessage) {

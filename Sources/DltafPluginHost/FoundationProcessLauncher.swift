@@ -1,4 +1,5 @@
 import CDltafShims
+import DltafProtocol
 import Foundation
 import Synchronization
 
@@ -203,7 +204,7 @@ private final class StdinWriter: Sendable {
                 condition.wait()
             }
             condition.unlock()
-            for chunk in next.chunks where !writeAll(chunk, to: descriptor) {
+            for chunk in next.chunks where !DescriptorWriter.writeAll(chunk, to: descriptor) {
                 state.withLock { $0.broken = true }
                 try? handle.close()
                 return
@@ -212,24 +213,6 @@ private final class StdinWriter: Sendable {
                 try? handle.close()
                 return
             }
-        }
-    }
-
-    private func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return true }
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, errno == EINTR {
-                    continue
-                } else {
-                    return false
-                }
-            }
-            return true
         }
     }
 }

@@ -30,20 +30,7 @@ final class OutputChannel: Sendable {
     }
 
     private static func write(_ line: [UInt8], to descriptor: Int32) {
-        line.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, errno == EINTR {
-                    continue
-                } else {
-                    // The host is gone; nothing more can be said.
-                    exit(0)
-                }
-            }
-        }
+        // The host is gone when its end no longer reads; nothing more can be said.
+        if !DescriptorWriter.writeAll(line, to: descriptor) { exit(0) }
     }
 }

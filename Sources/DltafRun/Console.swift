@@ -20,14 +20,7 @@ public final class Console: Sendable {
         self.sink = { line in
             var bytes = Array(line.utf8)
             bytes.append(0x0A)
-            bytes.withUnsafeBufferPointer { buffer in
-                var offset = 0
-                while offset < buffer.count, let base = buffer.baseAddress {
-                    let written = write(2, base + offset, buffer.count - offset)
-                    if written <= 0 { return }
-                    offset += written
-                }
-            }
+            DescriptorWriter.writeAll(bytes, to: 2)
         }
     }
 

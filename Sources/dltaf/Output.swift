@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafProtocol
 import DltafRun
 import Foundation
 
@@ -19,15 +20,7 @@ enum Output {
     private static func write(_ text: String, to descriptor: Int32) {
         var bytes = Array(text.utf8)
         if bytes.last != 0x0A { bytes.append(0x0A) }
-        bytes.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < buffer.count, let base = buffer.baseAddress {
-                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
-                if written < 0, errno == EINTR { continue }
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
+        DescriptorWriter.writeAll(bytes, to: descriptor)
     }
 
     /// Indented JSON with a stable key order.
