@@ -9,15 +9,17 @@ struct Dltaf: AsyncParsableCommand {
         commandName: "dltaf",
         abstract: "Run manifest-driven data loads whose runners, hooks and checks are plugins in any language.",
         discussion: """
-            A manifest (YAML, version: 1) names a pipeline, its source.kind and the plugins that serve it.
-            dltaf resolves each plugin spec to an executable, starts it, and talks to it over JSON lines
+            A manifest (YAML, version: 1) names a pipeline, its source.kind and the plugins that serve it. \
+            dltaf resolves each plugin spec to an executable, starts it, and talks to it over JSON lines \
             (protocol/PROTOCOL.md).
 
             Start here:
-              dltaf exec samples/manifests/hello.yaml          run a manifest
-              dltaf exec M.yaml --plan                         show what would run
-              dltaf plugins list --manifest M.yaml             what runners, hooks and checks exist
-              dltaf plugins which acme.export.runner           how a spec resolves
+              dltaf exec samples/manifests/hello.yaml       run a manifest
+              dltaf exec M.yaml --plan                      show what would run
+              dltaf plugins list --manifest M.yaml          runners, hooks and checks
+              dltaf plugins which acme.export.runner        how a spec resolves
+              dltaf plugins test acme.export.runner         conformance scenarios
+              dltaf scaffold plugin acme.x --lang python --kind runner
 
             Exit codes: 0 success, 1 run failed, 2 usage or manifest error, 3 checks failed, 130 cancelled.
             """,

@@ -11,12 +11,12 @@ extension Dltaf {
     struct PluginsGroup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "plugins",
-            abstract: "List, locate and describe plugins.",
+            abstract: "List, locate, describe, test and pin plugins.",
             discussion: """
-                A spec is a dotted name (acme.export.runner) or a path (./x, /abs/x). A dotted name is looked up
-                in each DLTAF_PLUGIN_PATH folder as acme/export/runner (an executable) or
-                acme/export/runner/dltaf-plugin.json (a descriptor), then on PATH as dltaf-plugin-acme-export-runner.
-                See docs/plugins.md.
+                A spec is a dotted name (acme.export.runner) or a path (./x, /abs/x). A dotted name is looked up \
+                in each DLTAF_PLUGIN_PATH folder as acme/export/runner (an executable) or \
+                acme/export/runner/dltaf-plugin.json (a descriptor), then on PATH as \
+                dltaf-plugin-acme-export-runner. See docs/plugins.md.
                 """,
             subcommands: [List.self, Which.self, Describe.self, Lock.self, Test.self])
     }
