@@ -35,6 +35,16 @@ struct InspectOptions: ParsableArguments {
     var inspector: PluginInspector {
         PluginInspector(environment: ProcessInfo.processInfo.environment, manifestPath: manifest)
     }
+
+    /// How `spec` resolves; a malformed spec is reported and ends the command with exit 2.
+    func resolve(_ spec: String) throws -> Resolution {
+        do {
+            return try inspector.which(spec)
+        } catch {
+            Output.printError(error.description)
+            throw ExitCode(2)
+        }
+    }
 }
 
 extension Dltaf.PluginsGroup {
@@ -82,14 +92,7 @@ extension Dltaf.PluginsGroup {
         @OptionGroup var options: InspectOptions
 
         func run() async throws {
-            let inspector = options.inspector
-            let resolution: Resolution
-            do {
-                resolution = try inspector.which(spec)
-            } catch {
-                Output.printError(error.description)
-                throw ExitCode(2)
-            }
+            let resolution = try options.resolve(spec)
             if options.json {
                 Output.print(Output.prettyJSON(Self.json(resolution)))
             } else {
@@ -281,13 +284,7 @@ extension Dltaf.PluginsGroup {
 
         func run() async throws {
             let inspector = options.inspector
-            let resolution: Resolution
-            do {
-                resolution = try inspector.which(spec)
-            } catch {
-                Output.printError(error.description)
-                throw ExitCode(2)
-            }
+            let resolution = try options.resolve(spec)
             guard let plugin = resolution.resolved else {
                 Output.printError(resolution.failureMessage)
                 throw ExitCode(2)
