@@ -16,6 +16,7 @@
 import { RpcError } from "./lib/errors.js";
 import { encode } from "./lib/framing.js";
 import { CALL_METHODS, Server } from "./lib/server.js";
+import { waitUntil } from "./lib/wait.js";
 
 export { RpcError };
 
@@ -95,23 +96,10 @@ export class InMemoryHost {
   }
 
   _wait(ready, timeout, what) {
-    const found = ready();
-    if (found !== undefined) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const wake = () => {
-        const value = ready();
-        if (value === undefined) return;
-        this._waiters.delete(wake);
-        clearTimeout(timer);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this._waiters.delete(wake);
-        reject(new Error(`no ${what} from the plugin within ${timeout ?? this.timeout} ms`));
-      }, timeout ?? this.timeout);
-      this._waiters.add(wake);
-    });
+    const limit = timeout ?? this.timeout;
+    return waitUntil(this._waiters, ready, limit, () => new Error(`no ${what} from the plugin within ${limit} ms`));
   }
+
 
   /**
    * Writes one message to the plugin.

@@ -5,6 +5,8 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { waitUntil } from "../lib/wait.js";
+
 export const SDK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const REPO = path.resolve(SDK_DIR, "..", "..");
 export const DEMO_PLUGIN = path.join(SDK_DIR, "test-support", "demo_plugin.mjs");
@@ -86,23 +88,10 @@ export class PluginProcess {
 
   /** Resolves to `ready()`'s first non-undefined value, or rejects after `timeout` ms. */
   waitFor(ready, what, timeout = 5000) {
-    const now = ready();
-    if (now !== undefined) return Promise.resolve(now);
-    return new Promise((resolve, reject) => {
-      const wake = () => {
-        const value = ready();
-        if (value === undefined) return;
-        this._waiters.delete(wake);
-        clearTimeout(timer);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this._waiters.delete(wake);
-        reject(new Error(`timed out after ${timeout} ms waiting for ${what}; stderr:\n${this.stderrText}`));
-      }, timeout);
-      this._waiters.add(wake);
-    });
+    return waitUntil(this._waiters, ready, timeout, () =>
+      new Error(`timed out after ${timeout} ms waiting for ${what}; stderr:\n${this.stderrText}`));
   }
+
 
   send(message) {
     this.proc.stdin.write(`${JSON.stringify(message)}\n`);
