@@ -35,6 +35,19 @@ let package = Package(
         ),
         .target(name: "DltafYAML", dependencies: ["CLibYAML"], swiftSettings: strictSettings),
         .target(name: "CDltafShims"),
+        // libcurl, libpq and libsqlite3, opened with dlopen on first use (docs/architecture.md: start-up cost).
+        .target(name: "CDltafClients", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "DltafClients", dependencies: ["CDltafClients", "DltafJSON"], swiftSettings: strictSettings),
+        .target(
+            name: "DltafSecrets",
+            dependencies: ["DltafClients", "DltafJSON", "DltafManifest"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DltafDoctor",
+            dependencies: ["DltafManifest", "DltafYAML", "DltafJSON"],
+            swiftSettings: strictSettings
+        ),
         .target(name: "DltafJSON", swiftSettings: strictSettings),
         .target(name: "DltafProtocol", dependencies: ["DltafJSON"], swiftSettings: strictSettings),
         .target(
@@ -51,7 +64,10 @@ let package = Package(
         ),
         .target(
             name: "DltafRun",
-            dependencies: ["DltafJSON", "DltafProtocol", "DltafManifest", "DltafPluginHost", "DltafYAML"],
+            dependencies: [
+                "DltafJSON", "DltafProtocol", "DltafManifest", "DltafPluginHost", "DltafYAML", "DltafClients",
+                "DltafSecrets",
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -65,7 +81,7 @@ let package = Package(
             name: "dltaf",
             dependencies: [
                 "DltafRun", "DltafManifest", "DltafPluginHost", "DltafJSON", "DltafConformance", "CDltafShims",
-                "DltafScaffold",
+                "DltafScaffold", "DltafDoctor", "DltafSecrets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -142,6 +158,21 @@ let package = Package(
         .testTarget(
             name: "DltafScaffoldTests",
             dependencies: ["DltafScaffold", "DltafJSON", "DltafTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DltafClientsTests",
+            dependencies: ["DltafClients", "DltafJSON", "DltafTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DltafSecretsTests",
+            dependencies: ["DltafSecrets", "DltafManifest", "DltafJSON", "DltafTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DltafDoctorTests",
+            dependencies: ["DltafDoctor", "DltafManifest", "DltafTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,2 @@
+#include "dltaf_clients.h"
+int dltaf_clients_placeholder(void) { return 0; }

@@ -1,0 +1,1 @@
+// DltafClients: work in progress.

@@ -1,0 +1,1 @@
+// DltafDoctor: work in progress.

@@ -1,0 +1,1 @@
+// DltafSecrets: work in progress.
