@@ -10,7 +10,7 @@ extension Dltaf {
         static let configuration = CommandConfiguration(
             commandName: "manifest",
             abstract: "Inspect and run manifests.",
-            subcommands: [Run.self, Show.self])
+            subcommands: [Run.self, Lint.self, Schema.self, Doctor.self, Show.self])
     }
 }
 
