@@ -15,6 +15,8 @@ public struct Manifest: Sendable {
     public var warnings: [ManifestDiagnostic] = []
     /// The environment variables `${ENV:...}` referred to, in order of first use.
     public var environmentReferences: [String] = []
+    /// Values that are secrets wherever they appear (the contents of `${FILE:...}` files): redactors hide them.
+    public var secretValues: [String] = []
 
     /// Creates a manifest from parts (tests and tools; `ManifestLoader` is the usual way).
     public init(file: String, directory: String, value: JSONValue, sourceMap: SourceMap = SourceMap()) {

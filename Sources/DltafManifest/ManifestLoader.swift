@@ -70,7 +70,7 @@ public enum ManifestLoader {
             for key in metadataKeys { root[key] = nil }
             manifest.value = .object(root)
         }
-        Templating.apply(to: &manifest, environment: environment, today: today)
+        try Templating.apply(to: &manifest, environment: environment, today: today)
         return manifest
     }
 

@@ -1,17 +1,23 @@
 import DltafJSON
 import Foundation
 
-/// Resolves `${ENV:NAME|default}` placeholders and `TODAY_STR`, as the Python dltaf does.
+/// Resolves `${ENV:NAME|default}` placeholders and `TODAY_STR`, as the Python dltaf does, and `${FILE:path}`.
 ///
 /// A placeholder must be the whole string value. An unset or empty variable takes the default (which may be
-/// empty); with no default it becomes an empty string and a warning is recorded.
+/// empty); with no default it becomes an empty string and a warning is recorded. `${FILE:path}` becomes the
+/// file's content (see `FileReference`), which is recorded as a secret; a file that cannot be read is a located
+/// error.
 enum Templating {
-    static func apply(to manifest: inout Manifest, environment: [String: String], today: Date) {
+    static func apply(to manifest: inout Manifest, environment: [String: String], today: Date)
+        throws(ManifestError)
+    {
         let todayText = UTCDate(today).slashedDate
         var context = Context(environment: environment, today: todayText, manifest: manifest)
         manifest.value = context.resolve(manifest.value, at: .root)
+        guard context.errors.isEmpty else { throw ManifestError(context.errors + context.warnings) }
         manifest.warnings += context.warnings
         manifest.environmentReferences = context.references
+        manifest.secretValues += context.secrets
     }
 
     private struct Context {
@@ -19,7 +25,10 @@ enum Templating {
         let today: String
         let manifest: Manifest
         var warnings: [ManifestDiagnostic] = []
+        var errors: [ManifestDiagnostic] = []
         var references: [String] = []
+        /// Contents of `${FILE:...}` files.
+        var secrets: [String] = []
 
         mutating func resolve(_ value: JSONValue, at path: ManifestPath) -> JSONValue {
             switch value {
@@ -37,6 +46,18 @@ enum Templating {
         }
 
         mutating func resolve(_ text: String, at path: ManifestPath) -> String {
+            if let reference = FileReference(text) {
+                do {
+                    let content = try reference.read(relativeTo: manifest.directory)
+                    if !secrets.contains(content) { secrets.append(content) }
+                    return content
+                } catch {
+                    errors.append(
+                        manifest.diagnostic(
+                            "manifest.file_unreadable", "cannot read ${FILE:\(reference.path)}: \(error)", at: path))
+                    return ""
+                }
+            }
             if let placeholder = Placeholder(text) {
                 if !references.contains(placeholder.name) { references.append(placeholder.name) }
                 if let value = environment[placeholder.name], !value.isEmpty { return value }

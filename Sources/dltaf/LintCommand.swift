@@ -1,9 +1,134 @@
 import ArgumentParser
+import DltafJSON
+import DltafManifest
+import DltafRun
+import Foundation
 
 extension Dltaf.ManifestGroup {
-    /// `dltaf manifest lint`: work in progress (issue 4).
+    /// `dltaf manifest lint`: the Python dltaf's lint, with located findings and concurrency.
     struct Lint: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "lint", abstract: "Check many manifests.")
-        func run() async throws { throw ValidationError("not built yet") }
+        static let configuration = CommandConfiguration(
+            commandName: "lint",
+            abstract: "Check manifests: schema, naming, depends_on, hook and check names, the runner's validate.",
+            discussion: """
+                Each manifest gets one line, OK or FAIL, then its findings as file:line:column: message [at key]. \
+                Manifests are checked concurrently; plugins are started only for manifests that list them or \
+                whose source.kind is served by a plugin.
+
+                Checks: every key of manifest v1 (unknown keys are errors, with a suggestion), the naming rule \
+                dlt__<source>__to__<destination>__<dataset> (the name must equal the file name), \
+                airflow.dag_id = pipeline.name, depends_on (no self, no missing target, no cycle), the rules of \
+                the built-in sqldb/mongodb kinds, and a plugin runner's own validate.
+
+                Examples:
+                  dltaf manifest lint --manifests-dir dlt_pipelines/manifests
+                  dltaf manifest lint --manifest a.yaml --manifest b.yaml --allow-filename-mismatch
+                  dltaf manifest lint pipelines/ --json | jq '.manifests[] | select(.ok | not) | .file'
+
+                Exit codes: 0 all passed, 1 at least one failed, 2 usage error (no such folder, no manifests).
+                """)
+
+        @Argument(help: ArgumentHelp("Manifest files or folders (*.yaml); instead of the options below.", valueName: "path"))
+        var paths: [String] = []
+
+        @Option(name: .customLong("manifests-dir"), help: "Folder of manifests (*.yaml, *.yml).")
+        var manifestsDirectory: String = "dlt_pipelines/manifests"
+
+        @Option(name: .customLong("manifest"), help: "A manifest file (repeatable); replaces --manifests-dir.")
+        var manifests: [String] = []
+
+        @Flag(name: .customLong("fail-fast"), help: "Stop at the first manifest that fails.")
+        var failFast = false
+
+        @Flag(name: .customLong("lenient-source"), help: "Allow unknown keys in the built-in source kinds' shapes.")
+        var lenientSource = false
+
+        @Flag(name: .customLong("allow-filename-mismatch"), help: "Do not require pipeline.name = file name.")
+        var allowFilenameMismatch = false
+
+        @Flag(name: .customLong("no-env-plugins"), help: "Ignore DLT_RUNNER_PLUGINS, DLT_HOOK_PLUGINS, ...")
+        var noEnvironmentPlugins = false
+
+        @Flag(name: .customLong("json"), help: "Print one JSON report instead of lines.")
+        var json = false
+
+        @Flag(name: .customLong("quiet"), help: "Print FAIL lines and their findings only.")
+        var quiet = false
+
+        func run() async throws {
+            let started = ContinuousClock.now
+            let (files, wholeFolder) = try collectFiles()
+            var options = ManifestLinter.Options(
+                files: files, wholeFolder: wholeFolder,
+                validation: ManifestValidator.Options(
+                    strictness: lenientSource ? .run : .lint, requireFilenameMatch: !allowFilenameMismatch),
+                environment: ProcessInfo.processInfo.environment)
+            options.failFast = failFast
+            options.includeEnvironmentPlugins = !noEnvironmentPlugins
+            let report = await ManifestLinter(options: options).lint()
+            let redactor = Redactor(secrets: Redactor.secrets(inEnvironment: options.environment))
+            if json {
+                Output.print(Output.prettyJSON(redactor.redact(report.json)))
+            } else {
+                for item in report.items {
+                    let name = (item.file as NSString).lastPathComponent
+                    let errors = item.findings.filter { $0.severity == .error }
+                    if item.ok {
+                        if !quiet { Output.print("OK   \(name)") }
+                    } else {
+                        Output.print("FAIL \(name): \(redactor.redact(text: errors.first?.message ?? "validation failed"))")
+                    }
+                    guard !item.ok || !quiet else { continue }
+                    for finding in item.findings { Output.print("  " + redactor.redact(text: finding.description)) }
+                }
+                let elapsed = started.duration(to: .now)
+                let milliseconds = Int(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                Output.printError(
+                    "\(report.items.count) manifest\(report.items.count == 1 ? "" : "s"): "
+                        + "\(report.items.count - report.failed) passed, \(report.failed) failed (\(milliseconds) ms)")
+            }
+            if report.failed > 0 { throw ExitCode(1) }
+        }
+
+        /// The files to lint, and whether they are a whole folder.
+        private func collectFiles() throws -> ([String], Bool) {
+            var files: [String] = []
+            var wholeFolder = false
+            let named = paths + manifests
+            if named.isEmpty {
+                guard isDirectory(manifestsDirectory) else {
+                    Output.printError("error: manifests folder not found: \(ManifestLoader.absolutePath(manifestsDirectory))")
+                    throw ExitCode(2)
+                }
+                files = manifestFiles(in: manifestsDirectory)
+                wholeFolder = true
+            } else {
+                for path in named {
+                    if isDirectory(path) {
+                        files += manifestFiles(in: path)
+                        wholeFolder = true
+                    } else {
+                        files.append(ManifestLoader.absolutePath(path))
+                    }
+                }
+            }
+            guard !files.isEmpty else {
+                Output.printError("error: no manifests found (*.yaml, *.yml)")
+                throw ExitCode(2)
+            }
+            return (files, wholeFolder && manifests.isEmpty && paths.allSatisfy(isDirectory))
+        }
+
+        private func isDirectory(_ path: String) -> Bool {
+            var flag: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &flag) && flag.boolValue
+        }
+
+        private func manifestFiles(in folder: String) -> [String] {
+            let absolute = ManifestLoader.absolutePath(folder)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: absolute)) ?? []
+            return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+                .map { (absolute as NSString).appendingPathComponent($0) }
+        }
     }
 }

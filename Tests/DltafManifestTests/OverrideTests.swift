@@ -181,9 +181,9 @@ struct OverrideApplyTests {
         for finding in findings {
             #expect(finding.mark == nil)
             #expect(finding.message.hasSuffix(" (value set with --set)"))
-            #expect(finding.description.hasPrefix("\(manifestFile): error: "))
+            #expect(finding.description.hasPrefix("\(manifestFile): \(finding.severity.rawValue): "))
         }
-        #expect(findings.map(\.code).sorted() == ["manifest.invalid_value", "manifest.type"])
+        #expect(findings.map(\.code).sorted() == ["manifest.type", "manifest.write_disposition"])
 
         // A value written in the file still gets its mark and no suffix.
         let direct = manifest.diagnostic("test.code", "message", at: ["source", "kind"])

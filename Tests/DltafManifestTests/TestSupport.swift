@@ -13,11 +13,11 @@ let fixedToday = Date(timeIntervalSince1970: 1_709_249_400)
 let minimalManifest = """
     version: 1
     pipeline:
-      name: orders
+      name: dlt__orders__to__duckdb__raw
       destination: duckdb
       dataset: raw
     source:
-      kind: sql_database
+      kind: orders_export
 
     """
 

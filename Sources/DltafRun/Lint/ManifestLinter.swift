@@ -1,0 +1,225 @@
+public import DltafManifest
+import DltafJSON
+import DltafPluginHost
+import DltafProtocol
+import Foundation
+
+/// `dltaf manifest lint`: the schema and cross-section rules of every manifest, `depends_on` across them, and
+/// the checks that need plugins (hook and check names, a plugin runner's own validate).
+public struct ManifestLinter: Sendable {
+    /// What to lint and how.
+    public struct Options: Sendable {
+        /// The manifest files, absolute, in report order.
+        public var files: [String]
+        /// Whether `files` are every manifest of a folder (`--manifests-dir`): depends_on targets not among
+        /// them are missing.
+        public var wholeFolder: Bool
+        /// Schema strictness and the file-name rule.
+        public var validation: ManifestValidator.Options
+        /// Whether `DLT_*_PLUGINS` are read.
+        public var includeEnvironmentPlugins = true
+        /// Stop at the first manifest that fails.
+        public var failFast = false
+        /// dltaf's environment.
+        public var environment: [String: String]
+        /// How many manifests are checked at once.
+        public var concurrency = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+
+        /// Creates options.
+        public init(
+            files: [String], wholeFolder: Bool, validation: ManifestValidator.Options, environment: [String: String]
+        ) {
+            self.files = files
+            self.wholeFolder = wholeFolder
+            self.validation = validation
+            self.environment = environment
+        }
+    }
+
+    /// The kinds whose shape and rules dltaf knows without a runner plugin.
+    public static let schemaKinds: Set<String> = SQLSourceRulesKinds.all
+
+    private let options: Options
+    private let console: Console
+
+    /// Creates a linter; `console` receives plugin output (quiet by default).
+    public init(options: Options, console: Console = Console(minimumLevel: .error, sink: { _ in })) {
+        self.options = options
+        self.console = console
+    }
+
+    /// Lints every file.
+    public func lint() async -> LintReport {
+        if options.failFast {
+            var items: [LintItem] = []
+            for file in options.files {
+                var item = await lintAlone(file)
+                if item.ok, let extra = await pluginFindings(for: item, manifest: nil) { item.findings += extra }
+                items.append(item)
+                if !item.ok { break }
+            }
+            return LintReport(items: items)
+        }
+        var checked = await loadAndValidateAll()
+        var graph = DependencyGraph()
+        for entry in checked { if let manifest = entry.manifest { graph.add(manifest) } }
+        let graphFindings = graph.check(wholeFolder: options.wholeFolder)
+        for index in checked.indices {
+            checked[index].item.findings += graphFindings[checked[index].item.file] ?? []
+        }
+        let pluginResults = await withTaskGroup(of: (Int, [ManifestDiagnostic]).self) { group in
+            var next = 0
+            var collected: [(Int, [ManifestDiagnostic])] = []
+            func submit(_ index: Int) {
+                let entry = checked[index]
+                group.addTask { (index, await pluginFindings(for: entry.item, manifest: entry.manifest) ?? []) }
+            }
+            while next < checked.count, next < 4 {
+                submit(next)
+                next += 1
+            }
+            for await result in group {
+                collected.append(result)
+                if next < checked.count {
+                    submit(next)
+                    next += 1
+                }
+            }
+            return collected
+        }
+        for (index, findings) in pluginResults { checked[index].item.findings += findings }
+        return LintReport(items: checked.map { sorted($0.item) })
+    }
+
+    private struct Checked: Sendable {
+        var item: LintItem
+        var manifest: Manifest?
+    }
+
+    private func loadAndValidateAll() async -> [Checked] {
+        let files = options.files
+        let width = max(1, options.concurrency)
+        let chunk = max(1, (files.count + width - 1) / width)
+        return await withTaskGroup(of: (Int, [Checked]).self) { group in
+            for start in stride(from: 0, to: files.count, by: chunk) {
+                let slice = Array(files[start..<min(files.count, start + chunk)])
+                group.addTask { (start, slice.map { loadAndValidate($0) }) }
+            }
+            var parts: [(Int, [Checked])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+
+    private func loadAndValidate(_ file: String) -> Checked {
+        do {
+            let manifest = try ManifestLoader.load(path: file, environment: options.environment)
+            let findings = manifest.warnings + ManifestValidator.validate(manifest, options: options.validation)
+            return Checked(
+                item: LintItem(file: manifest.file, pipeline: manifest.pipelineName, findings: findings),
+                manifest: manifest)
+        } catch {
+            return Checked(
+                item: LintItem(file: ManifestLoader.absolutePath(file), pipeline: nil, findings: error.diagnostics),
+                manifest: nil)
+        }
+    }
+
+    private func lintAlone(_ file: String) async -> LintItem {
+        let checked = loadAndValidate(file)
+        var item = checked.item
+        if let manifest = checked.manifest {
+            var graph = DependencyGraph()
+            graph.add(manifest)
+            item.findings += graph.check(wholeFolder: false)[item.file] ?? []
+        }
+        return sorted(item)
+    }
+
+    private func sorted(_ item: LintItem) -> LintItem {
+        var item = item
+        item.findings = item.findings.filter { $0.severity == .error } + item.findings.filter { $0.severity == .warning }
+        return item
+    }
+
+    /// Findings that need plugins; nil when none had to be started.
+    private func pluginFindings(for item: LintItem, manifest: Manifest?) async -> [ManifestDiagnostic]? {
+        guard item.ok else { return nil }
+        let loaded: Manifest
+        if let manifest {
+            loaded = manifest
+        } else {
+            guard let manifest = try? ManifestLoader.load(path: item.file, environment: options.environment) else {
+                return nil
+            }
+            loaded = manifest
+        }
+        let kind = loaded.sourceKind ?? ""
+        if !Self.schemaKinds.contains(kind) {
+            return await validateWithRunner(loaded)
+        }
+        return await checkNames(loaded)
+    }
+
+    /// A plugin runner's kind: the whole validate-only run (plugins started, names resolved, runner validate).
+    private func validateWithRunner(_ manifest: Manifest) async -> [ManifestDiagnostic] {
+        var request = RunRequest(manifestPath: manifest.file, environment: options.environment)
+        request.mode = .validateOnly
+        request.includeEnvironmentPlugins = options.includeEnvironmentPlugins
+        let orchestrator = RunOrchestrator(console: console, hostVersion: DltafVersion.current)
+        let result = await orchestrator.run(request)
+        guard let error = result.error else { return [] }
+        let located = error.diagnostics.filter { $0.severity == .error }
+        if !located.isEmpty { return located }
+        return [ManifestDiagnostic(code: "lint.\(error.code)", message: error.message, file: manifest.file, mark: nil, path: nil)]
+    }
+
+    /// A built-in kind: hook and check names must exist (starting the listed plugins when there are any).
+    private func checkNames(_ manifest: Manifest) async -> [ManifestDiagnostic] {
+        var hooks: Set<String> = []
+        var checks: Set<String> = []
+        var findings: [ManifestDiagnostic] = []
+        for builtin in Builtins.all(console: console) {
+            hooks.formUnion(builtin.provides.hooks.map(\.name))
+            checks.formUnion(builtin.provides.checks.map(\.name))
+        }
+        let hasSpecs =
+            (try? SpecSources.lists(
+                manifest: manifest, environment: options.environment,
+                includeEnvironment: options.includeEnvironmentPlugins))?.values.contains { !$0.isEmpty } ?? true
+        if hasSpecs {
+            var inspector = PluginInspector(environment: options.environment, manifestPath: manifest.file)
+            inspector.includeEnvironmentPlugins = options.includeEnvironmentPlugins
+            let listing = await inspector.list(console: console)
+            for row in listing.rows where row.kind == "hook" { hooks.insert(row.name) }
+            for row in listing.rows where row.kind == "check" { checks.insert(row.name) }
+            findings += listing.errors.map {
+                ManifestDiagnostic(code: "lint.plugin", message: $0, file: manifest.file, mark: nil, path: nil)
+            }
+        }
+        findings += unknownNames(manifest, section: "hooks", available: hooks, python: CompatibilityNames.hooks)
+        findings += unknownNames(manifest, section: "online_checks", available: checks, python: CompatibilityNames.checks)
+        return findings
+    }
+
+    private func unknownNames(
+        _ manifest: Manifest, section: String, available: Set<String>, python: Set<String>
+    ) -> [ManifestDiagnostic] {
+        let selection = NameSelection(manifest: manifest, section: ["run", section])
+        let what = section == "hooks" ? "hook" : "online check"
+        return selection.apply(defaults: [], available: available).unknown.compactMap { unknown in
+            let inDisable = unknown.path.description.contains(".disable[")
+            if python.contains(unknown.name) {
+                if inDisable { return nil }
+                return manifest.diagnostic(
+                    "lint.unknown_\(section)",
+                    "\(what) \"\(unknown.name)\" is built into the Python dltaf, not into dltaf; "
+                        + "provide it as a plugin (run.\(section).plugins) or remove it", at: unknown.path)
+            }
+            return manifest.diagnostic(
+                "lint.unknown_\(section)",
+                "unknown \(what) \"\(unknown.name)\"\(NameSelection.hint(for: unknown.name, in: available)); "
+                    + "available: \(available.sorted().joined(separator: ", "))", at: unknown.path)
+        }
+    }
+}
