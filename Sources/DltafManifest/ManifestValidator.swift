@@ -110,12 +110,14 @@ public enum ManifestValidator {
             guard let name = manifest.pipelineName, let items = manifest.value["depends_on"]?.arrayValue else { return }
             for (index, item) in items.enumerated() {
                 let reference = item.stringValue ?? item["path"]?.stringValue ?? ""
-                let target = reference.hasSuffix(".yaml") || reference.hasSuffix(".yml")
+                let target =
+                    reference.hasSuffix(".yaml") || reference.hasSuffix(".yml")
                     ? ((reference as NSString).lastPathComponent as NSString).deletingPathExtension : reference
                 if target == name {
                     add(
                         "manifest.depends_on_self",
-                        "pipeline \"\(name)\" cannot depend on itself", ManifestPath.root.appending("depends_on").appending(index: index))
+                        "pipeline \"\(name)\" cannot depend on itself",
+                        ManifestPath.root.appending("depends_on").appending(index: index))
                 }
             }
         }

@@ -5,7 +5,8 @@ public enum PipelineNaming {
     /// Why `name` cannot be a pipeline name, as the Python dltaf decides it (an error); nil when it can.
     public static func problem(with name: String) -> String? {
         guard name.contains("__") else {
-            return "pipeline name \"\(name)\" must contain \"__\" separators (dlt__<source>__to__<destination>__<dataset>)"
+            return
+                "pipeline name \"\(name)\" must contain \"__\" separators (dlt__<source>__to__<destination>__<dataset>)"
         }
         for part in name.components(separatedBy: "__") where !part.isEmpty && normalize(part).isEmpty {
             return "pipeline name \"\(name)\" has a part \"\(part)\" with no letters or digits"

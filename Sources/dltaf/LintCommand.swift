@@ -28,7 +28,8 @@ extension Dltaf.ManifestGroup {
                 Exit codes: 0 all passed, 1 at least one failed, 2 usage error (no such folder, no manifests).
                 """)
 
-        @Argument(help: ArgumentHelp("Manifest files or folders (*.yaml); instead of the options below.", valueName: "path"))
+        @Argument(
+            help: ArgumentHelp("Manifest files or folders (*.yaml); instead of the options below.", valueName: "path"))
         var paths: [String] = []
 
         @Option(name: .customLong("manifests-dir"), help: "Folder of manifests (*.yaml, *.yml).")
@@ -76,13 +77,15 @@ extension Dltaf.ManifestGroup {
                     if item.ok {
                         if !quiet { Output.print("OK   \(name)") }
                     } else {
-                        Output.print("FAIL \(name): \(redactor.redact(text: errors.first?.message ?? "validation failed"))")
+                        Output.print(
+                            "FAIL \(name): \(redactor.redact(text: errors.first?.message ?? "validation failed"))")
                     }
                     guard !item.ok || !quiet else { continue }
                     for finding in item.findings { Output.print("  " + redactor.redact(text: finding.description)) }
                 }
                 let elapsed = started.duration(to: .now)
-                let milliseconds = Int(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                let milliseconds = Int(
+                    Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
                 Output.printError(
                     "\(report.items.count) manifest\(report.items.count == 1 ? "" : "s"): "
                         + "\(report.items.count - report.failed) passed, \(report.failed) failed (\(milliseconds) ms)")
@@ -97,7 +100,8 @@ extension Dltaf.ManifestGroup {
             let named = paths + manifests
             if named.isEmpty {
                 guard isDirectory(manifestsDirectory) else {
-                    Output.printError("error: manifests folder not found: \(ManifestLoader.absolutePath(manifestsDirectory))")
+                    Output.printError(
+                        "error: manifests folder not found: \(ManifestLoader.absolutePath(manifestsDirectory))")
                     throw ExitCode(2)
                 }
                 files = manifestFiles(in: manifestsDirectory)

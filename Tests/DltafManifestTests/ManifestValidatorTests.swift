@@ -130,7 +130,7 @@ struct ManifestValidatorTests {
     }
 
     @Test func missingPipelineName() throws {
-        let text = minimalManifest.replacingOccurrences(of: "  name: orders\n", with: "")
+        let text = minimalManifest.replacingOccurrences(of: "  name: dlt__orders__to__duckdb__raw\n", with: "")
         let result = try validate(text)
         // Reported at the key of the mapping that should hold it, with the missing key's own path.
         #expect(result.map(Finding.init) == [Finding("manifest.missing_key", 2, 1, ["pipeline", "name"])])
@@ -139,7 +139,7 @@ struct ManifestValidatorTests {
 
     @Test(
         arguments: [
-            ("name: 5", "manifest.type", 3, 9, ["pipeline", "name"], "pipeline.name must be a string, got an integer"),
+            ("name: 5", "manifest.type", 3, 9, ["pipeline", "name"], "pipeline.name must be a string, got 5"),
             ("name: [a]", "manifest.type", 3, 9, ["pipeline", "name"], "pipeline.name must be a string, got a list"),
             ("name: \"\"", "manifest.empty_value", 3, 9, ["pipeline", "name"], "pipeline.name must not be empty"),
             ("name: ~", "manifest.missing_key", 2, 1, ["pipeline", "name"], "missing required key \"pipeline.name\""),
@@ -147,7 +147,7 @@ struct ManifestValidatorTests {
     func badPipelineName(
         written: String, code: String, line: Int, column: Int, path: ManifestPath, message: String
     ) throws {
-        let text = minimalManifest.replacingOccurrences(of: "name: orders", with: written)
+        let text = minimalManifest.replacingOccurrences(of: "name: dlt__orders__to__duckdb__raw", with: written)
         let result = try validate(text)
         #expect(result.map(Finding.init) == [Finding(code, line, column, path)])
         #expect(result.first?.message.hasPrefix(message) == true, "\(result)")
@@ -179,7 +179,8 @@ struct ManifestValidatorTests {
     @Test func badWriteDispositionWithSuggestion() throws {
         let result = try validate(minimalManifest + "run:\n  write_disposition: apend\n")
         // A warning, as in the Python dltaf (which accepts any string): a runner may know more dispositions.
-        #expect(result.map(Finding.init) == [Finding("manifest.write_disposition", 9, 22, ["run", "write_disposition"])])
+        #expect(
+            result.map(Finding.init) == [Finding("manifest.write_disposition", 9, 22, ["run", "write_disposition"])])
         #expect(result.first?.severity == .warning)
         let message = try #require(result.first?.message)
         #expect(message.contains("is not one of replace, append, merge"))
@@ -265,20 +266,27 @@ struct ManifestValidatorTests {
     @Test(arguments: ["yes", "no", "true", "False", "on", "OFF", "y", "1", "0"])
     func devModeAcceptsBooleanWords(written: String) throws {
         #expect(
-            try validate(minimalManifest.replacingOccurrences(of: "dataset: raw\n", with: "dataset: raw\n  dev_mode: \(written)\n"))
-                .isEmpty)
+            try validate(
+                minimalManifest.replacingOccurrences(
+                    of: "dataset: raw\n", with: "dataset: raw\n  dev_mode: \(written)\n")
+            )
+            .isEmpty)
     }
 
     @Test(arguments: ["\"\"", "${ENV:DLTAF_TEST_UNSET_DEV_MODE}"])
     func devModeLeftEmptyByAnUnsetVariableIsNoValue(written: String) throws {
         #expect(
-            try validate(minimalManifest.replacingOccurrences(of: "dataset: raw\n", with: "dataset: raw\n  dev_mode: \(written)\n"))
-                .isEmpty)
+            try validate(
+                minimalManifest.replacingOccurrences(
+                    of: "dataset: raw\n", with: "dataset: raw\n  dev_mode: \(written)\n")
+            )
+            .isEmpty)
     }
 
     @Test(arguments: ["maybe", "\"2\"", "[true]"])
     func devModeRejectsOtherValues(written: String) throws {
-        let text = minimalManifest.replacingOccurrences(of: "dataset: raw\n", with: "dataset: raw\n  dev_mode: \(written)\n")
+        let text = minimalManifest.replacingOccurrences(
+            of: "dataset: raw\n", with: "dataset: raw\n  dev_mode: \(written)\n")
         let result = try validate(text)
         #expect(result.map(Finding.init) == [Finding("manifest.type", 6, 13, ["pipeline", "dev_mode"])])
         #expect(result.first?.message.hasPrefix("pipeline.dev_mode must be a boolean (true/false") == true)

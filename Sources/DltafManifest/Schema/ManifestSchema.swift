@@ -45,7 +45,8 @@ public enum ManifestSchema {
                 "run.\(section)", rules: [.exclusive("only", with: ["enable", "disable"])],
                 [
                     Property("enable", .strings(acceptsSingle: true), description: "Names to add to the defaults."),
-                    Property("disable", .strings(acceptsSingle: true), description: "Names to remove from the defaults."),
+                    Property(
+                        "disable", .strings(acceptsSingle: true), description: "Names to remove from the defaults."),
                     Property("only", .strings(acceptsSingle: true), description: "Exactly these names."),
                     Property("plugins", .strings(acceptsSingle: true), description: "Plugin specs to load."),
                     Property(

@@ -40,7 +40,9 @@ enum SQLSourceRules {
         default:
             var mode = written("mode")
             if mode.isEmpty {
-                if source["query"] != nil || (queryTopLevelKeys + dialectTopLevelKeys).contains(where: { source[$0] != nil }) {
+                if source["query"] != nil
+                    || (queryTopLevelKeys + dialectTopLevelKeys).contains(where: { source[$0] != nil })
+                {
                     mode = "query"
                 } else if source["catalog"] != nil || catalogTopLevelKeys.contains(where: { source[$0] != nil }) {
                     mode = "catalog"
@@ -107,7 +109,8 @@ enum SQLSourceRules {
             }
             let disposition = manifest.string(at: ["run", "write_disposition"]) ?? ""
             for (index, query) in queries.items.enumerated() {
-                findings += checkQuery(query, at: queries.path.appending(index: index), runDisposition: disposition, in: manifest)
+                findings += checkQuery(
+                    query, at: queries.path.appending(index: index), runDisposition: disposition, in: manifest)
             }
         default:
             break  // The schema reports a mode outside catalog/query.
@@ -137,7 +140,9 @@ enum SQLSourceRules {
             if let contents = FileManager.default.contents(atPath: standardized) {
                 let sql = String(decoding: contents, as: UTF8.self)
                 if sql.contains("{") || sql.contains("}") {
-                    add("SQL file \(standardized) contains { or }, which are refused for safety", path.appending("sql_file"))
+                    add(
+                        "SQL file \(standardized) contains { or }, which are refused for safety",
+                        path.appending("sql_file"))
                 }
                 text = sql
             } else {

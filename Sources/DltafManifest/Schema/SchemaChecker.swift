@@ -48,7 +48,10 @@ public struct SchemaChecker {
             guard let entries = value.objectValue else {
                 return add("manifest.type", "\(label(path)) must be a mapping, got \(value.typeDescription)", path)
             }
-            for (key, element) in entries { check(element, against: valueNode, at: path.appending(key)) }
+            // A null entry is an entry without settings.
+            for (key, element) in entries where !element.isNull {
+                check(element, against: valueNode, at: path.appending(key))
+            }
         case .anyOf(let options, let expected):
             checkAlternatives(value, options, expected: expected, at: path)
         case .discriminated(let key, let cases, let fallback):
@@ -103,7 +106,7 @@ public struct SchemaChecker {
             let clashing = others.filter(isSet)
             if isSet(key), !clashing.isEmpty {
                 add(
-                    "manifest.conflict",
+                    "manifest.selection_conflict",
                     "\(location).\(key) cannot be combined with \(others.joined(separator: " or "))",
                     path.appending(key), onKey: true)
             }
@@ -216,7 +219,9 @@ public struct SchemaChecker {
             }
         case .exactInteger(let expected):
             if ScalarValues.integer(value) ?? ScalarValues.number(value).flatMap({ Int(exactly: $0) }) != expected {
-                add("manifest.invalid_value", "\(label(path)) must be \(expected), got \(describe(value))", path)
+                add(
+                    "manifest.version_unsupported",
+                    "unsupported \(label(path)) \(value.jsonText); expected \(expected)", path)
             }
         }
     }

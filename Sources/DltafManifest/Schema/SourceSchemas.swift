@@ -84,7 +84,8 @@ enum SourceSchemas {
             "source (sqldb)", extra: .forbiddenWhenSourceStrict,
             description: "SQL source: dialect and mode, with catalog (tables) or query (SQL) settings.",
             common + [
-                Property("dialect", .oneOf(["generic", "oracle", "postgres", "mysql", "mssql"], caseInsensitive: true)),
+                Property(
+                    "dialect", .oneOf(["generic", "oracle", "postgres", "mysql", "mssql"], caseInsensitive: true)),
                 Property("mode", .oneOf(["catalog", "query"], caseInsensitive: true)),
                 Property(
                     "catalog", .object(ObjectSchema("source.catalog", extra: .forbiddenWhenSourceStrict, catalogKeys))),
@@ -95,7 +96,8 @@ enum SourceSchemas {
                             "source.query", extra: .forbiddenWhenSourceStrict,
                             [
                                 Property(
-                                    "queries", .list(query("source.query.queries[]", sqlRequired: false), nonEmpty: true)),
+                                    "queries",
+                                    .list(query("source.query.queries[]", sqlRequired: false), nonEmpty: true)),
                                 Property("fetch_batch_size", .integer()),
                             ]))),
                 Property(

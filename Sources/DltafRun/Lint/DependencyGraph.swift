@@ -57,7 +57,8 @@ struct DependencyGraph {
                     let isPath = item["path"] != nil || reference.hasSuffix(".yaml") || reference.hasSuffix(".yml")
                     let file =
                         isPath
-                        ? ((reference.hasPrefix("/") ? reference : (directory as NSString).appendingPathComponent(reference))
+                        ? ((reference.hasPrefix("/")
+                            ? reference : (directory as NSString).appendingPathComponent(reference))
                             as NSString).standardizingPath
                         : (directory as NSString).appendingPathComponent(reference + ".yaml")
                     description = isPath ? "manifest \"\(reference)\"" : "pipeline \"\(reference)\""
@@ -103,7 +104,9 @@ struct DependencyGraph {
                 switch color[edge.target] {
                 case .white: visit(edge.target)
                 case .grey:
-                    if let start = stack.firstIndex(where: { $0.node == edge.target }) { found.append(Array(stack[start...])) }
+                    if let start = stack.firstIndex(where: { $0.node == edge.target }) {
+                        found.append(Array(stack[start...]))
+                    }
                 case .black: break
                 }
                 stack.removeLast()

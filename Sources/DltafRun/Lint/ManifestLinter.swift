@@ -1,5 +1,5 @@
-public import DltafManifest
 import DltafJSON
+public import DltafManifest
 import DltafPluginHost
 import DltafProtocol
 import Foundation
@@ -138,7 +138,8 @@ public struct ManifestLinter: Sendable {
 
     private func sorted(_ item: LintItem) -> LintItem {
         var item = item
-        item.findings = item.findings.filter { $0.severity == .error } + item.findings.filter { $0.severity == .warning }
+        item.findings =
+            item.findings.filter { $0.severity == .error } + item.findings.filter { $0.severity == .warning }
         return item
     }
 
@@ -171,7 +172,10 @@ public struct ManifestLinter: Sendable {
         guard let error = result.error else { return [] }
         let located = error.diagnostics.filter { $0.severity == .error }
         if !located.isEmpty { return located }
-        return [ManifestDiagnostic(code: "lint.\(error.code)", message: error.message, file: manifest.file, mark: nil, path: nil)]
+        return [
+            ManifestDiagnostic(
+                code: "lint.\(error.code)", message: error.message, file: manifest.file, mark: nil, path: nil)
+        ]
     }
 
     /// A built-in kind: hook and check names must exist (starting the listed plugins when there are any).
@@ -198,7 +202,8 @@ public struct ManifestLinter: Sendable {
             }
         }
         findings += unknownNames(manifest, section: "hooks", available: hooks, python: CompatibilityNames.hooks)
-        findings += unknownNames(manifest, section: "online_checks", available: checks, python: CompatibilityNames.checks)
+        findings += unknownNames(
+            manifest, section: "online_checks", available: checks, python: CompatibilityNames.checks)
         return findings
     }
 
