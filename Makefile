@@ -7,7 +7,7 @@ BIN_DIR = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 PREFIX ?= /usr/local
 SWIFT_FORMAT_PATHS = Sources Tests Package.swift samples/swift Benchmarks
 
-.PHONY: help setup build run test test-swift test-sdk lint format bench install fuzz clean
+.PHONY: help setup reference build run test test-swift test-sdk lint format bench install fuzz clean
 
 help:
 	@echo "make run      build, then run samples/manifests/hello.yaml end to end"
@@ -28,7 +28,11 @@ run: build
 	cd samples/manifests && PATH="$(BIN_DIR):$$PATH" DLTAF_PLUGIN_PATH=../plugins \
 		"$(BIN_DIR)/dltaf" exec hello.yaml
 
-test: setup test-swift test-sdk lint
+test: setup reference test-swift test-sdk lint
+
+## reference: the Python dltaf 0.2.16 and jsonschema in .venv-ref, whose verdicts the lint tests compare with.
+reference:
+	@./scripts/reference-venv.sh
 
 # The fault-injection suite measures time bounds, and the scaffold suite builds and runs twelve generated
 # plugins, so each runs in its own invocation rather than competing for the two cores with every other suite.

@@ -15,12 +15,9 @@ OUT=bench/results/latest.json
 command -v hyperfine >/dev/null || { [[ $(id -u) -eq 0 ]] && apt-get install -y -qq hyperfine >/dev/null; } \
     || { echo "bench: install hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 
-VENV=${DLTAF_PY_VENV:-$ROOT/.venv-bench}
-if [[ ! -x $VENV/bin/dltaf ]]; then
-    echo "bench: installing the Python dltaf 0.2.16 into $VENV for comparison"
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q dltaf==0.2.16
-fi
+VENV=${DLTAF_REFERENCE_VENV:-$ROOT/.venv-ref}
+DLTAF_REFERENCE_VENV=$VENV ./scripts/reference-venv.sh
+LINT_COUNT=${BENCH_LINT_COUNT:-1000}
 
 # Release builds with the Swift runtime linked statically, as `make install` ships them: it halves start-up.
 BUILD=(swift build -c release --static-swift-stdlib --scratch-path .build-static)
@@ -58,6 +55,41 @@ hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$WORK/exec.json" \
 # A bash wrapper is part of "direct": measure it alone so it can be subtracted.
 hyperfine -N --warmup 5 --runs "$RUNS" --export-json "$WORK/bash.json" -n bash-empty "bash -c true" >/dev/null
 
+# (c) manifest lint over a monorepo folder of $LINT_COUNT manifests (sqldb catalog and query, legacy
+#     sql_database, mongodb; airflow sections, connections, depends_on chains), against the Python CLI.
+mkdir -p "$WORK/lint"
+python3 - "$WORK/lint" "$LINT_COUNT" <<'PY'
+import sys
+folder, count = sys.argv[1], int(sys.argv[2])
+for i in range(count):
+    name = f"dlt__src{i}__to__clickhouse__raw"
+    shape = i % 4
+    if shape == 0:
+        source = "  kind: sqldb\n  dialect: generic\n  mode: catalog\n  catalog: {schema: public, tables: [orders, customers]}\n"
+    elif shape == 1:
+        source = "  kind: mongodb\n  database: app\n  collection_names: [users, events]\n  max_table_nesting: 2\n"
+    elif shape == 2:
+        source = "  kind: sql_database\n  schema: public\n  tables: [a, b, c]\n"
+    else:
+        source = ("  kind: sqldb\n  dialect: oracle\n  mode: query\n  query:\n    queries:\n"
+                  "      - {name: q, sql: 'select * from t where d > :dt', params: {dt: '2025-01-01'}}\n")
+    depends = f"depends_on: [dlt__src{i - 1}__to__clickhouse__raw]\n" if i % 10 else ""
+    with open(f"{folder}/{name}.yaml", "w") as handle:
+        handle.write(
+            f"# pipeline {i}\nversion: 1\npipeline:\n  name: {name}\n  destination: clickhouse\n  dataset: raw\n"
+            f"  progress: log\n  dev_mode: false\nrun:\n  write_disposition: replace\n"
+            f"connections:\n  destination: {{kind: clickhouse, vault: 'company:clickhouse/x', overrides: {{database: raw}}}}\n"
+            f"source:\n{source}{depends}airflow:\n  dag_id: {name}\n  schedule: '0 3 * * *'\n"
+            f"  start_date: '2025-01-01'\n  catchup: false\n  tags: [dlt]\n")
+PY
+"$BIN/dltaf" manifest lint --manifests-dir "$WORK/lint" --quiet
+"$VENV/bin/dltaf" manifest lint --manifests-dir "$WORK/lint" | grep -c '^OK' | grep -qx "$LINT_COUNT" \
+    || { echo "bench: the Python dltaf does not accept every generated manifest" >&2; exit 1; }
+hyperfine -N --warmup 2 --runs "$RUNS" --export-json "$WORK/lint.json" \
+    -n lint "$BIN/dltaf manifest lint --manifests-dir $WORK/lint --quiet" >/dev/null
+hyperfine -N --warmup 1 --runs 3 --export-json "$WORK/lint-python.json" \
+    -n lint-python "$VENV/bin/dltaf manifest lint --manifests-dir $WORK/lint" >/dev/null
+
 # (b) Throughput.
 "$BIN/dltaf-plugin-bench-flood" --emit "$COUNT" >"$WORK/lines.jsonl"
 hyperfine -N --warmup 2 --runs 10 --export-json "$WORK/cat.json" \
@@ -90,6 +122,8 @@ def medians(path):
     data = json.load(open(path))
     return {r["command"]: r["median"] for r in data["results"]}
 m = medians(f"{work}/exec.json") | medians(f"{work}/bash.json") | medians(f"{work}/cat.json")
+m |= medians(f"{work}/lint.json") | medians(f"{work}/lint-python.json")
+lint_count = len([n for n in __import__("os").listdir(f"{work}/lint") if n.endswith(".yaml")])
 direct = m["direct"] - m["bash-empty"]
 decode_rate = statistics.median(d["messages_per_second"] for d in decode)
 py_rate = statistics.median(p["messages_per_second"] for p in py)
@@ -103,6 +137,11 @@ result = {
         "exec_over_direct": m["exec"] / direct,
         "python_validate_only_over_exec_validate_only": m["python-validate-only"] / m["exec-validate-only"],
         "python_run_over_exec": m["python-run"] / m["exec"],
+    },
+    "lint": {
+        "manifests": lint_count,
+        "median_seconds": {"dltaf": m["lint"], "python": m["lint-python"]},
+        "python_over_dltaf": m["lint-python"] / m["lint"],
     },
     "throughput": {
         "notifications": count,
@@ -119,6 +158,7 @@ print(f"exec (noop Swift runner)        {m['exec']*1000:8.2f} ms median")
 print(f"plugin run directly             {direct*1000:8.2f} ms median   exec/direct = {e['exec_over_direct']:.2f}x")
 print(f"exec --validate-only            {m['exec-validate-only']*1000:8.2f} ms;  Python dltaf {m['python-validate-only']*1000:.1f} ms  ({e['python_validate_only_over_exec_validate_only']:.1f}x faster)")
 print(f"Python dltaf full noop run      {m['python-run']*1000:8.2f} ms  ({e['python_run_over_exec']:.1f}x dltaf exec)")
+print(f"manifest lint, {lint_count} files  {m['lint']*1000:8.1f} ms;  Python dltaf {m['lint-python']:.2f} s  ({m['lint-python']/m['lint']:.1f}x faster)")
 print(f"host decode                     {decode_rate:,.0f} notifications/s")
 print(f"cat | wc -l                     {cat_rate:,.0f} lines/s")
 print(f"python json.loads               {py_rate:,.0f} msgs/s   host/python = {t['host_over_python_json_loads']:.2f}x")

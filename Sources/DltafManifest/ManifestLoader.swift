@@ -77,7 +77,17 @@ public enum ManifestLoader {
     /// `path` made absolute against the working directory and normalised.
     public static func absolutePath(_ path: String) -> String {
         let joined = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return (joined as NSString).standardizingPath
+        // Lexical, like Python's os.path.normpath: empty and "." steps dropped, ".." removes one step.
+        // (NSString.standardizingPath also resolves symlinks on Linux: a syscall per step, per manifest.)
+        var steps: [Substring] = []
+        for step in joined.split(separator: "/", omittingEmptySubsequences: true) {
+            switch step {
+            case ".": continue
+            case "..": if !steps.isEmpty { steps.removeLast() }
+            default: steps.append(step)
+            }
+        }
+        return "/" + steps.joined(separator: "/")
     }
 
     private static func snakeCase(_ camel: String) -> String {

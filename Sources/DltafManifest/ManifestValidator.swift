@@ -88,7 +88,8 @@ public enum ManifestValidator {
             {
                 add("manifest.pipeline_name_convention", gap, ["pipeline", "name"], severity: .warning)
             }
-            let stem = ((manifest.file as NSString).lastPathComponent as NSString).deletingPathExtension
+            let fileName = manifest.file.split(separator: "/").last.map(String.init) ?? manifest.file
+            let stem = fileName.lastIndex(of: ".").map { String(fileName[..<$0]) } ?? fileName
             if options.requireFilenameMatch, !stem.isEmpty, stem != name {
                 add(
                     "manifest.filename_mismatch",
@@ -96,8 +97,8 @@ public enum ManifestValidator {
                         + "(or pass --allow-filename-mismatch)", ["pipeline", "name"])
             }
             if let dagID = manifest.value(at: ["airflow", "dag_id"])?.stringValue,
-                !dagID.trimmingCharacters(in: .whitespaces).isEmpty,
-                dagID.trimmingCharacters(in: .whitespaces) != name
+                !dagID.trimmedBlanks.isEmpty,
+                dagID.trimmedBlanks != name
             {
                 add(
                     "manifest.dag_id_mismatch",

@@ -25,9 +25,9 @@ enum SQLSourceRules {
     }
 
     static func canonical(_ source: JSONObject) -> Canonical {
-        let kind = source["kind"]?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
+        let kind = source["kind"]?.stringValue?.trimmedBlanks ?? ""
         let written = { (key: String) -> String in
-            source[key]?.stringValue?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            source[key]?.stringValue?.trimmedBlanks.lowercased() ?? ""
         }
         var canonical: Canonical
         switch kind {

@@ -58,7 +58,7 @@ public struct SchemaChecker {
             guard value.objectValue != nil else {
                 return add("manifest.type", "\(label(path)) must be a mapping, got \(value.typeDescription)", path)
             }
-            let discriminator = value[key]?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
+            let discriminator = value[key]?.stringValue?.trimmedBlanks ?? ""
             let chosen = cases.first { $0.values.contains(discriminator) }?.node ?? fallback
             check(value, against: chosen, at: path)
         }
@@ -97,7 +97,7 @@ public struct SchemaChecker {
         func isSet(_ key: String) -> Bool {
             guard let value = entries[key], !value.isNull else { return false }
             if let items = value.arrayValue { return !items.isEmpty }
-            if let text = value.stringValue { return !text.trimmingCharacters(in: .whitespaces).isEmpty }
+            if let text = value.stringValue { return !text.trimmedBlanks.isEmpty }
             return true
         }
         let location = path.components.isEmpty ? "the manifest" : path.description
@@ -170,7 +170,7 @@ public struct SchemaChecker {
             guard let text = value.stringValue else {
                 return add("manifest.type", "\(label(path)) must be a string, got \(describe(value))", path)
             }
-            if nonEmpty, text.trimmingCharacters(in: .whitespaces).isEmpty {
+            if nonEmpty, text.trimmedBlanks.isEmpty {
                 add("manifest.empty_value", "\(label(path)) must not be empty", path)
             }
         case .choice(let choices, let caseInsensitive):
@@ -179,7 +179,7 @@ public struct SchemaChecker {
                     "manifest.type",
                     "\(label(path)) must be one of \(choices.joined(separator: ", ")), got \(describe(value))", path)
             }
-            let candidate = caseInsensitive ? text.trimmingCharacters(in: .whitespaces).lowercased() : text
+            let candidate = caseInsensitive ? text.trimmedBlanks.lowercased() : text
             if !choices.contains(candidate) {
                 add(
                     "manifest.invalid_value",

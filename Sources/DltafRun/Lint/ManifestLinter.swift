@@ -41,11 +41,17 @@ public struct ManifestLinter: Sendable {
 
     private let options: Options
     private let console: Console
+    /// The names of the built-in hooks and checks (built once: building them reads the environment).
+    private let builtinHooks: Set<String>
+    private let builtinChecks: Set<String>
 
     /// Creates a linter; `console` receives plugin output (quiet by default).
     public init(options: Options, console: Console = Console(minimumLevel: .error, sink: { _ in })) {
         self.options = options
         self.console = console
+        let builtins = Builtins.all(console: console)
+        builtinHooks = Set(builtins.flatMap { $0.provides.hooks.map(\.name) })
+        builtinChecks = Set(builtins.flatMap { $0.provides.checks.map(\.name) })
     }
 
     /// Lints every file.
@@ -91,24 +97,31 @@ public struct ManifestLinter: Sendable {
         return LintReport(items: checked.map { sorted($0.item) })
     }
 
-    private struct Checked: Sendable {
+    typealias CheckedResult = Checked
+
+    struct Checked: Sendable {
         var item: LintItem
         var manifest: Manifest?
     }
 
+    /// Loading and checking is CPU work without waits: `concurrentPerform` spreads it over every core, on
+    /// Dispatch threads rather than the cooperative pool.
     private func loadAndValidateAll() async -> [Checked] {
         let files = options.files
+        let results = CheckedSlots(count: files.count)
         let width = max(1, options.concurrency)
-        let chunk = max(1, (files.count + width - 1) / width)
-        return await withTaskGroup(of: (Int, [Checked]).self) { group in
-            for start in stride(from: 0, to: files.count, by: chunk) {
-                let slice = Array(files[start..<min(files.count, start + chunk)])
-                group.addTask { (start, slice.map { loadAndValidate($0) }) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                let chunk = max(1, (files.count + width - 1) / width)
+                DispatchQueue.concurrentPerform(iterations: (files.count + chunk - 1) / chunk) { part in
+                    for index in (part * chunk)..<min(files.count, (part + 1) * chunk) {
+                        results.store(loadAndValidate(files[index]), at: index)
+                    }
+                }
+                continuation.resume()
             }
-            var parts: [(Int, [Checked])] = []
-            for await part in group { parts.append(part) }
-            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
+        return results.all()
     }
 
     private func loadAndValidate(_ file: String) -> Checked {
@@ -180,13 +193,9 @@ public struct ManifestLinter: Sendable {
 
     /// A built-in kind: hook and check names must exist (starting the listed plugins when there are any).
     private func checkNames(_ manifest: Manifest) async -> [ManifestDiagnostic] {
-        var hooks: Set<String> = []
-        var checks: Set<String> = []
+        var hooks = builtinHooks
+        var checks = builtinChecks
         var findings: [ManifestDiagnostic] = []
-        for builtin in Builtins.all(console: console) {
-            hooks.formUnion(builtin.provides.hooks.map(\.name))
-            checks.formUnion(builtin.provides.checks.map(\.name))
-        }
         let hasSpecs =
             (try? SpecSources.lists(
                 manifest: manifest, environment: options.environment,
@@ -226,5 +235,24 @@ public struct ManifestLinter: Sendable {
                 "unknown \(what) \"\(unknown.name)\"\(NameSelection.hint(for: unknown.name, in: available)); "
                     + "available: \(available.sorted().joined(separator: ", "))", at: unknown.path)
         }
+    }
+}
+
+/// One result slot per manifest, filled from several threads.
+private final class CheckedSlots: @unchecked Sendable {
+    // Guarded by `lock`; each slot is written once.
+    private var slots: [ManifestLinter.CheckedResult?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func store(_ value: ManifestLinter.CheckedResult, at index: Int) {
+        lock.withLock { slots[index] = value }
+    }
+
+    func all() -> [ManifestLinter.CheckedResult] {
+        lock.withLock { slots.compactMap { $0 } }
     }
 }
