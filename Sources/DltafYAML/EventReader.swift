@@ -14,6 +14,22 @@ enum EventReader {
         _ input: UnsafeBufferPointer<UInt8>,
         _ handle: (YAMLEvent) throws(YAMLError) -> Void
     ) throws(YAMLError) {
+        try readRaw(input) { (event) throws(YAMLError) in
+            if let converted = convert(event) {
+                try handle(converted)
+            }
+        }
+    }
+
+    /// Parses `input` and calls `handle` with every raw libyaml event (stream start included, stream end excluded)
+    /// until the stream ends or `handle` throws.
+    ///
+    /// The event is only valid during the call: its strings are freed right after `handle` returns. Marks are
+    /// relative to `input` after any BOM, which is dropped here.
+    static func readRaw(
+        _ input: UnsafeBufferPointer<UInt8>,
+        _ handle: (yaml_event_t) throws(YAMLError) -> Void
+    ) throws(YAMLError) {
         // The BOM is dropped here rather than by libyaml: with the encoding forced (below) libyaml would count it as a
         // column, and without forcing it would also accept UTF-16.
         let hasBOM = input.count >= 3 && input[0] == 0xEF && input[1] == 0xBB && input[2] == 0xBF
@@ -38,14 +54,10 @@ enum EventReader {
             guard yaml_parser_parse(parser, event) == 1 else {
                 throw ParserFailure.error(from: parser.pointee, input: input)
             }
-            let isEnd = event.pointee.type == YAML_STREAM_END_EVENT
-            // Copy out before deleting: the event's strings are freed by `yaml_event_delete`.
-            let converted = convert(event.pointee)
-            yaml_event_delete(event)
-            if isEnd { return }
-            if let converted {
-                try handle(converted)
-            }
+            // The event's strings are freed by `yaml_event_delete`, also when `handle` throws.
+            defer { yaml_event_delete(event) }
+            if event.pointee.type == YAML_STREAM_END_EVENT { return }
+            try handle(event.pointee)
         }
     }
 

@@ -1,9 +1,237 @@
 import ArgumentParser
+import DltafDoctor
+import DltafJSON
+import Foundation
 
 extension Dltaf.ManifestGroup {
-    /// `dltaf manifest doctor`: work in progress (issue 4).
+    /// `dltaf manifest doctor`: find and fix migration issues in manifests, keeping comments and layout.
     struct Doctor: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "doctor", abstract: "Find and fix migration issues in manifests.")
-        func run() async throws { throw ValidationError("not built yet") }
+        static let configuration = CommandConfiguration(
+            commandName: "doctor",
+            abstract: "Find and fix migration issues in manifests, keeping comments and layout.",
+            discussion: """
+                Checks each manifest for the Python doctor's issues (version, pipeline.name and airflow.dag_id \
+                against the file name, legacy SQL kinds, sqldb layout, BIN strategies, PKB settings) and for \
+                YAML 1.1 booleans (yes/no/on/off where a boolean is expected). Each issue is FIX (--apply fixes \
+                it), WARN or ERROR, with file:line:column and the key path. --apply edits only the bytes of the \
+                values it changes (or adds one line), checks that the result loads and means what was intended, \
+                and replaces the file atomically; comments, quotes and blank lines stay. See docs/doctor.md.
+
+                Examples:
+                  # every *.yaml in dlt_pipelines/manifests
+                  dltaf manifest doctor
+                  # fix one manifest in place
+                  dltaf manifest doctor --manifest m/orders.yaml --apply
+                  # CI gate: exit 1 on any issue
+                  dltaf manifest doctor --manifests-dir m --check
+                  # machine-readable report
+                  dltaf manifest doctor --manifest m/orders.yaml --json
+                  # start a new manifest
+                  dltaf manifest doctor --template-kind sqldb_catalog \\
+                      --pipeline-name dlt__pg__to__ch__raw --out m/dlt__pg__to__ch__raw.yaml
+
+                Exit codes: 0 done (issues are reported, not failed on, without --check); 1 with --check when any \
+                issue was found or a file failed to load or to be fixed, with --fail-fast at the first ERROR or \
+                failure, or when --out cannot be written; 2 bad usage (no manifests found, unknown template kind, \
+                --template-kind without --pipeline-name).
+                """)
+
+        @Option(name: .customLong("manifests-dir"), help: "The folder whose *.yaml files to check.")
+        var manifestsDirectory = "dlt_pipelines/manifests"
+
+        @Option(name: .customLong("manifest"), help: "One manifest to check (repeatable); replaces --manifests-dir.")
+        var manifests: [String] = []
+
+        @Flag(name: .customLong("apply"), help: "Apply the FIX issues in place (comments and layout are kept).")
+        var apply = false
+
+        @Flag(name: .customLong("check"), help: "Exit 1 when any issue (FIX, WARN or ERROR) is found.")
+        var check = false
+
+        @Flag(name: .customLong("fail-fast"), help: "Stop at the first ERROR or failure (with --check, at any issue).")
+        var failFast = false
+
+        @Flag(name: .customLong("json"), help: "Print one JSON report: per file issues, applied and skipped fixes.")
+        var json = false
+
+        @Flag(
+            name: .customLong("print-sqldb-canonical"),
+            help: "For SQL-family manifests, print the canonical sqldb YAML.")
+        var printCanonical = false
+
+        @Option(
+            name: .customLong("write-sqldb-canonical-dir"),
+            help: "Write the canonical sqldb YAML of SQL-family manifests into this folder (originals are kept).")
+        var canonicalDirectory: String?
+
+        @Option(
+            name: .customLong("template-kind"),
+            help:
+                "Print a new manifest instead: sqldb_catalog, sqldb_query or mongodb (the legacy names sql_database, oracle_custom_sql and oracle give the canonical template)."
+        )
+        var templateKind: String?
+
+        @Option(name: .customLong("pipeline-name"), help: "pipeline.name and airflow.dag_id of the template.")
+        var pipelineName: String?
+
+        @Option(name: .customLong("destination"), help: "pipeline.destination of the template.")
+        var destination = "clickhouse"
+
+        @Option(name: .customLong("dataset"), help: "pipeline.dataset of the template.")
+        var dataset = "raw"
+
+        @Option(name: .customLong("out"), help: "Write the template to this file (atomically) instead of stdout.")
+        var out: String?
+
+        func run() async throws {
+            if let templateKind {
+                try writeTemplate(kind: templateKind)
+                return
+            }
+            let files = try selectFiles()
+            var run = DoctorRun(options: self)
+            for file in files {
+                if !run.examine(file) { break }
+            }
+            let code = run.finish()
+            if code != 0 { throw ExitCode(code) }
+        }
+
+        private func writeTemplate(kind: String) throws {
+            guard let pipelineName, !pipelineName.isEmpty else {
+                Output.printError("error: --pipeline-name is required with --template-kind")
+                throw ExitCode(2)
+            }
+            let text: String
+            do {
+                text = try ManifestTemplate.render(
+                    kind: kind, pipelineName: pipelineName, destination: destination, dataset: dataset)
+            } catch {
+                Output.printError("error: \(error.description)")
+                throw ExitCode(2)
+            }
+            guard let out else {
+                Output.print(text)
+                return
+            }
+            let path = URL(fileURLWithPath: out).standardizedFileURL.path
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try AtomicFile.write(Array(text.utf8), to: path)
+            } catch {
+                Output.printError("error: cannot write \(path): \(error)")
+                throw ExitCode(1)
+            }
+            Output.print("Wrote template: \(path)")
+        }
+
+        /// The --manifest files as given, else the *.yaml files of --manifests-dir sorted by name.
+        private func selectFiles() throws -> [String] {
+            if !manifests.isEmpty { return manifests }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: manifestsDirectory, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else {
+                Output.printError(
+                    "error: manifests folder not found: \(manifestsDirectory) (use --manifests-dir or --manifest)")
+                throw ExitCode(2)
+            }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: manifestsDirectory)) ?? []
+            let files = names.filter { $0.hasSuffix(".yaml") }
+                .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+                .map { (manifestsDirectory as NSString).appendingPathComponent($0) }
+                .filter { path in
+                    var isFolder: ObjCBool = false
+                    return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && !isFolder.boolValue
+                }
+            guard !files.isEmpty else {
+                Output.printError("error: no manifests (*.yaml) found in \(manifestsDirectory)")
+                throw ExitCode(2)
+            }
+            return files
+        }
+    }
+}
+
+/// One doctor run over many files: prints as it goes (or collects for --json) and keeps the totals.
+private struct DoctorRun {
+    let options: Dltaf.ManifestGroup.Doctor
+    let doctor = ManifestDoctor()
+    var reports: [JSONValue] = []
+    var totalIssues = 0
+    var appliedFixes = 0
+    var stoppedEarly = false
+
+    init(options: Dltaf.ManifestGroup.Doctor) {
+        self.options = options
+    }
+
+    /// Examines one file; false when --fail-fast says to stop.
+    mutating func examine(_ file: String) -> Bool {
+        let report = doctor.examine(file: file, apply: options.apply)
+        totalIssues += report.issueCount
+        appliedFixes += report.applied.count
+        var lines = report.textLines
+        var json = report.json
+        if options.printCanonical || options.canonicalDirectory != nil, let canonical = report.diagnosis?.canonicalSQLDB
+        {
+            canonicalOutput(canonical, report: report, lines: &lines, json: &json)
+        }
+        if options.json {
+            reports.append(json)
+        } else {
+            lines.forEach(Output.print)
+        }
+        let fixable = report.issues.contains { $0.level == .fix && $0.fix != nil }
+        let shouldStop =
+            report.failure != nil || report.count(.error) > 0
+            || (options.check && (report.count(.warn) > 0 || fixable))
+        if options.failFast && shouldStop {
+            stoppedEarly = true
+            return false
+        }
+        return true
+    }
+
+    private func canonicalOutput(
+        _ canonical: String, report: DoctorFileReport, lines: inout [String], json: inout JSONValue
+    ) {
+        if options.printCanonical {
+            lines.append("  CANONICAL_SQLDB_BEGIN")
+            lines.append(canonical.trimmingCharacters(in: .newlines))
+            lines.append("  CANONICAL_SQLDB_END")
+            if case .object(var object) = json {
+                object["canonical_sqldb"] = .string(canonical)
+                json = .object(object)
+            }
+        }
+        if let folder = options.canonicalDirectory {
+            let path = (folder as NSString).appendingPathComponent(report.name)
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try AtomicFile.write(Array(canonical.utf8), to: path)
+                lines.append("  CANONICAL_SQLDB_WRITE: \(path)")
+            } catch {
+                lines.append("  CANONICAL_SQLDB_WRITE failed: \(path): \(error)")
+            }
+        }
+    }
+
+    /// Prints the summary (or the JSON report) and returns the exit code.
+    func finish() -> Int32 {
+        let failed = stoppedEarly || (options.check && totalIssues > 0)
+        let code: Int32 = failed ? 1 : 0
+        if options.json {
+            let document: JSONValue = [
+                "files": .array(reports), "total_issues": .int(totalIssues), "applied_fixes": .int(appliedFixes),
+                "exit_code": .int(Int(code)),
+            ]
+            Output.print(Output.prettyJSON(document))
+        } else {
+            let lead = stoppedEarly ? "Stopped (--fail-fast)." : "Done."
+            Output.print("\(lead) Total issues=\(totalIssues), applied_fixes=\(appliedFixes)")
+        }
+        return code
     }
 }

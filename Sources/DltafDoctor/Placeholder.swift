@@ -1,1 +1,0 @@
-// DltafDoctor: work in progress.
