@@ -3,10 +3,20 @@ import DltafManifest
 import DltafPluginHost
 import DltafProtocol
 
+/// What the online checks need: the manifest, the catalog, and the manifest's selection. A prepared run is
+/// one; `dltaf infra-checks` builds one without a runner or hooks.
+protocol CheckScope: Sendable {
+    var manifest: Manifest { get }
+    var catalog: Catalog { get }
+    var checkSelection: NameSelection { get }
+}
+
+extension PreparedRun: CheckScope {}
+
 /// Selects and runs the online (infra) checks of a run, concurrently, each within its timeout.
 enum OnlineChecks {
     /// Which checks apply, asked of every provider concurrently.
-    static func applicability(_ prepared: PreparedRun, context: JSONValue, timeout: Duration) async -> [String:
+    static func applicability(_ prepared: some CheckScope, context: JSONValue, timeout: Duration) async -> [String:
         JSONValue]
     {
         let names = prepared.catalog.checks.names
@@ -37,7 +47,7 @@ enum OnlineChecks {
     }
 
     /// The selected check names: `only`, or the applicable ones adjusted by `enable`/`disable`.
-    static func select(_ prepared: PreparedRun, applicability: [String: JSONValue]) -> [String] {
+    static func select(_ prepared: some CheckScope, applicability: [String: JSONValue]) -> [String] {
         let applicable = prepared.catalog.checks.names.filter { applicability[$0]?["applies"]?.boolValue == true }
         return prepared.checkSelection.apply(defaults: applicable, available: prepared.catalog.checks.nameSet)
             .selected
@@ -45,7 +55,7 @@ enum OnlineChecks {
 
     /// Runs the selected checks and returns the report (`ok`, `errors`, `warnings`, `results`).
     static func run(
-        _ prepared: PreparedRun, selected: [String], context: JSONValue, timeout: Duration
+        _ prepared: some CheckScope, selected: [String], context: JSONValue, timeout: Duration
     ) async -> (ok: Bool, report: JSONValue) {
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let outcomes = await withTaskGroup(of: (String, CheckOutcome, Double, String).self) { group in
@@ -95,10 +105,10 @@ enum OnlineChecks {
         return (ok, report)
     }
 
-    private static func params(_ prepared: PreparedRun, name: String, context: JSONValue) -> JSONValue {
+    private static func params(_ prepared: some CheckScope, name: String, context: JSONValue) -> JSONValue {
         [
             "check": .string(name), "manifest": prepared.manifest.value, "context": context,
-            "config": prepared.config(section: "online_checks", name: name),
+            "config": prepared.manifest.value(at: ["run", "online_checks", "config", name]) ?? .object(JSONObject()),
         ]
     }
 }

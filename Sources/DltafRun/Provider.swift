@@ -50,7 +50,14 @@ enum Provider: Sendable {
 
 /// The extensions built into dltaf, in listing order.
 enum Builtins {
-    static func all(console: Console) -> [any BuiltinExtension] {
-        [LogHook(console: console), TCPCheck()]
+    /// - Parameter environment: what the `env` and `postgres` checks read (dltaf's environment by default;
+    ///   a run may add the variables its secrets resolver produced).
+    static func all(
+        console: Console, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> [any BuiltinExtension] {
+        [
+            LogHook(console: console), TCPCheck(), HTTPCheck(), PostgresCheck(environment: environment), SQLiteCheck(),
+            EnvCheck(environment: environment), PathCheck(),
+        ]
     }
 }

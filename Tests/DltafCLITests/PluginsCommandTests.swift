@@ -18,7 +18,8 @@ struct PluginsCommandTests {
         }
         #expect(
             summary == [
-                "hook log builtin", "check tcp builtin", "runner acme plugin:acme.runner",
+                "hook log builtin", "check tcp builtin", "check http builtin", "check postgres builtin",
+                "check sqlite builtin", "check env builtin", "check path builtin", "runner acme plugin:acme.runner",
                 "hook first plugin:acme.hooks",
                 "hook second plugin:acme.hooks",
             ])

@@ -1,1 +1,0 @@
-// DltafClients: work in progress.
