@@ -6,7 +6,8 @@ import Foundation
 enum CallContext {
     static func make(manifest: Manifest, runID: String, startedAt: Date, mode: RunRequest.Mode) -> JSONValue {
         let pipeline = manifest.value["pipeline"]
-        let modeName = mode == .validateOnly ? "validate" : mode.rawValue
+        // Protocol v1 knows run, validate, plan and dry_run: an online dry run is a dry run to plugins.
+        let modeName = mode == .validateOnly ? "validate" : mode == .dryRunOnline ? "dry_run" : mode.rawValue
         return [
             "run_id": .string(runID),
             "started_at": .string(RunResult.timestamp(startedAt)),

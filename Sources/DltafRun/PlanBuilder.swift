@@ -2,16 +2,31 @@ import DltafJSON
 import DltafManifest
 import DltafPluginHost
 import DltafProtocol
+import DltafSecrets
 
-/// The plan document of `--plan` and `--dry-run`: what would run, with no secret values.
+/// The plan document of `--plan`, `--dry-run` and `--dry-run-online`: what would run, with no secret values.
+///
+/// Environment variables appear by name with their provenance; their values never do. `RunResult.redactedPlan`
+/// is the form shown and written.
 enum PlanBuilder {
-    static func plan(_ prepared: PreparedRun, request: RunRequest, applicability: [String: JSONValue]) -> JSONValue {
+    static func plan(
+        _ prepared: PreparedRun, request: RunRequest, applicability: [String: JSONValue],
+        environment: ResolvedEnvironment
+    ) -> JSONValue {
         let manifest = prepared.manifest
         let selectedChecks = OnlineChecks.select(prepared, applicability: applicability)
         var source: JSONObject = ["kind": .string(prepared.runnerKind)]
-        if let window = manifest.value(at: ["source", "time_window"]) { source["time_window"] = window }
+        if let window = manifest.value(at: ["source", "time_window"])?.objectValue,
+            ["start", "end", "timezone"].contains(where: { window[$0].map { !$0.isNull } ?? false })
+        {
+            source["time_window"] = [
+                "start": window["start"] ?? .null, "end": window["end"] ?? .null,
+                "timezone": window["timezone"] ?? .null,
+            ]
+        }
         let overrides = JSONObject(
-            request.overrides.compactMap { try? Override(parsing: $0) }.map { ($0.path.description, $0.value) })
+            request.overrides.compactMap { try? Override(parsing: $0) }.map { ($0.path.description, $0.value) }
+                .sorted { $0.0 < $1.0 })
         return [
             "pipeline": [
                 "name": manifest.value(at: ["pipeline", "name"]) ?? .null,
@@ -21,8 +36,12 @@ enum PlanBuilder {
             "source": .object(source),
             "run": [
                 "write_disposition": .string(manifest.writeDisposition),
+                "validate_only": false,
+                "explain_config": .bool(request.explainConfig),
                 "plan": .bool(request.mode == .plan),
-                "dry_run": .bool(request.mode == .dryRun),
+                "dry_run": .bool(request.mode == .dryRun || request.mode == .dryRunOnline),
+                "dry_run_online": .bool(request.mode == .dryRunOnline),
+                "dry_run_strict": .bool(request.dryRunStrict),
             ],
             "runner": [
                 "kind": .string(prepared.runnerKind),
@@ -54,9 +73,27 @@ enum PlanBuilder {
                         "delivery": .string(handle.connection.plugin.delivery.rawValue),
                     ]
                 }),
-            "env": ["references": .array(manifest.environmentReferences.map { .string($0) })],
+            "expected_tables": .array(ExpectedTables.of(manifest).map { .string($0) }),
+            "env": environment.planReport(Redactor(), references: manifest.environmentReferences),
             "overrides": Redactor().redact(.object(overrides)),
+            "notes": .array(notes(prepared, request: request, environment: environment).map { .string($0) }),
         ]
+    }
+
+    /// Hints for people reading the plan.
+    private static func notes(_ prepared: PreparedRun, request: RunRequest, environment: ResolvedEnvironment)
+        -> [String]
+    {
+        var notes = ["nothing was loaded: the runner's run was not called; plugins were started to validate"]
+        if prepared.manifest.value(at: ["connections"]).map({ $0.isNull }) ?? true {
+            notes.append("no connections section: dltaf passes no credentials to the runner")
+        } else if environment.isEmpty {
+            notes.append("connections resolved to no variable (see the warnings)")
+        }
+        if request.mode == .dryRun {
+            notes.append("online checks were not run (use --dry-run-online)")
+        }
+        return notes
     }
 }
 

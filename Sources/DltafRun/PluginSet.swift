@@ -27,6 +27,9 @@ final class PluginSet: Sendable {
         var workingDirectory: String?
         var hostVersion: String
         var cancellation: RunCancellation
+        /// Variables resolved from `connections`, granted to the plugins listed as runners (and to no other
+        /// plugin); a variable granted under `run.plugin_settings.<spec>.env` wins over one of the same name.
+        var runnerEnvironment: [String: String] = [:]
         /// When set, every resolved plugin must match this lock file.
         var lockFile: String?
     }
@@ -126,8 +129,11 @@ final class PluginSet: Sendable {
         let connection = PluginConnection(
             plugin: plugin, launcher: setup.launcher, limits: settings.limits, events: log.sink)
         setup.cancellation.register(connection)
+        let granted =
+            registries.contains(.runners)
+            ? setup.runnerEnvironment.merging(settings.environment) { _, explicit in explicit } : settings.environment
         let environment = PluginEnvironment.build(
-            parent: setup.parentEnvironment, plugin: plugin, runID: setup.runID, granted: settings.environment,
+            parent: setup.parentEnvironment, plugin: plugin, runID: setup.runID, granted: granted,
             inheritAll: settings.inheritEnvironment)
         let launch: ProcessLaunch
         do {

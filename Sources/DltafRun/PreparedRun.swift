@@ -12,6 +12,8 @@ struct PreparedRun: Sendable {
     var runnerKind: String
     var selectedHooks: [String]
     var checkSelection: NameSelection
+    /// The variables resolved from `connections`: the runner receives them (and only it).
+    var secrets: [String: String] = [:]
 
     /// The built-in hooks active when a manifest says nothing.
     static let defaultHooks = ["log"]
@@ -62,7 +64,7 @@ struct PreparedRun: Sendable {
     /// Starts the plugins and resolves the runner, hooks and checks.
     static func prepare(
         manifest: Manifest, request: RunRequest, runID: String, console: Console, launcher: any ProcessLauncher,
-        hostVersion: String, cancellation: RunCancellation
+        hostVersion: String, cancellation: RunCancellation, secrets: [String: String] = [:]
     ) async throws(RunError) -> PreparedRun {
         let specs = try specLists(for: manifest, request: request)
         let defaults = PluginSettings(limits: request.limits)
@@ -76,12 +78,14 @@ struct PreparedRun: Sendable {
             searchPath: PluginSearchPath(environment: request.environment, baseDirectory: manifest.directory),
             launcher: launcher, parentEnvironment: request.environment, runID: runID, console: console,
             defaults: defaults, settings: settings, workingDirectory: manifest.directory, hostVersion: hostVersion,
-            cancellation: cancellation,
+            cancellation: cancellation, runnerEnvironment: secrets,
             lockFile: request.locked
                 ? (manifest.directory as NSString).appendingPathComponent(PluginLock.fileName) : nil)
         let plugins = try await PluginSet.start(specs: specs, setup: setup)
         do throws(RunError) {
-            let builtins = Builtins.all(console: console)
+            // Built-in checks (postgres, env) see the resolved connections, as the runner does.
+            let builtins = Builtins.all(
+                console: console, environment: request.environment.merging(secrets) { _, resolved in resolved })
             let catalog = try Catalog.build(builtins: builtins, plugins: plugins.handles)
             let runnerKind = try resolveRunner(manifest: manifest, catalog: catalog)
             let hookSelection = NameSelection(manifest: manifest, section: ["run", "hooks"])
@@ -90,8 +94,10 @@ struct PreparedRun: Sendable {
             let checkSelection = NameSelection(manifest: manifest, section: ["run", "online_checks"])
             let checkNames = catalog.checks.nameSet
             let unknownChecks = checkSelection.apply(defaults: [], available: checkNames).unknown
+                .filter { !CompatibilityNames.isDisabledPythonBuiltin($0, in: CompatibilityNames.checks) }
             let findings =
-                hooks.unknown.map { unknown in
+                hooks.unknown.filter { !CompatibilityNames.isDisabledPythonBuiltin($0, in: CompatibilityNames.hooks) }
+                .map { unknown in
                     manifest.diagnostic(
                         "hook.unknown",
                         "unknown hook \"\(unknown.name)\"\(NameSelection.hint(for: unknown.name, in: hookNames)); "
@@ -109,7 +115,7 @@ struct PreparedRun: Sendable {
             guard findings.isEmpty else { throw RunError.manifest(ManifestError(findings)) }
             return PreparedRun(
                 manifest: manifest, plugins: plugins, catalog: catalog, runnerKind: runnerKind,
-                selectedHooks: hooks.selected, checkSelection: checkSelection)
+                selectedHooks: hooks.selected, checkSelection: checkSelection, secrets: secrets)
         } catch {
             _ = await plugins.shutdownAll()
             throw error

@@ -92,7 +92,10 @@ public struct Redactor: Sendable {
     /// in `_DIR`, `_PATH`, `_FILE` or `_SOCK`, which hold locations, not secrets.
     public static func secrets(inEnvironment environment: [String: String]) -> [String] {
         environment.filter { name, _ in
-            guard isSensitiveKey(name), name != "PWD", name != "OLDPWD" else { return false }
+            // dlt's structured names (`DESTINATION__CLICKHOUSE__CREDENTIALS__HOST`) are judged by their field:
+            // a password is secret, a host or a database name is not (hiding "postgres" everywhere garbles logs).
+            let field = name.components(separatedBy: "__").last ?? name
+            guard isSensitiveKey(field), name != "PWD", name != "OLDPWD" else { return false }
             return !["_DIR", "_PATH", "_FILE", "_SOCK"].contains { name.uppercased().hasSuffix($0) }
         }.map(\.value)
     }

@@ -2,6 +2,7 @@ import DltafJSON
 import DltafManifest
 public import DltafPluginHost
 import DltafProtocol
+import DltafSecrets
 import Foundation
 
 /// Runs one manifest end to end:
@@ -37,8 +38,10 @@ public struct RunOrchestrator: Sendable {
         console.setRedactor(result.redactor)
         do throws(RunError) {
             let manifest = try PreparedRun.loadManifest(request)
-            // And those of the manifest (after --set): values under sensitive keys, granted plugin variables.
-            result.redactor = result.redactor.adding(secrets: Redactor.secrets(in: manifest.value))
+            // And those of the manifest (after --set): values under sensitive keys, granted plugin variables,
+            // contents of ${FILE:...} files.
+            result.redactor = result.redactor.adding(
+                secrets: Redactor.secrets(in: manifest.value) + manifest.secretValues)
             console.setRedactor(result.redactor)
             result.manifestPath = manifest.file
             result.pipelineName = manifest.pipelineName
@@ -48,11 +51,13 @@ public struct RunOrchestrator: Sendable {
                 result.warnings.append(warning.description)
             }
             clock.lap("load", into: &result)
+            let secrets = try await resolveSecrets(manifest, request: request, result: &result)
+            if request.mode != .validateOnly { clock.lap("secrets", into: &result) }
             let prepared: PreparedRun
             do throws(RunError) {
                 prepared = try await PreparedRun.prepare(
                     manifest: manifest, request: request, runID: runID, console: console, launcher: launcher,
-                    hostVersion: hostVersion, cancellation: cancellation)
+                    hostVersion: hostVersion, cancellation: cancellation, secrets: secrets)
             } catch {
                 throw cancellation.isCancelled ? Self.cancelledError : error
             }
@@ -71,13 +76,32 @@ public struct RunOrchestrator: Sendable {
         return result
     }
 
+    /// Resolves `connections` (not for `--validate-only`, as in the Python dltaf): registers the secret values
+    /// with the redactor, reports warnings and, with `--explain-config`, where each variable came from.
+    private func resolveSecrets(_ manifest: Manifest, request: RunRequest, result: inout RunResult)
+        async throws(RunError) -> [String: String]
+    {
+        guard request.mode != .validateOnly else { return [:] }
+        let resolution = try await RunSecrets.resolve(manifest, request: request)
+        result.redactor = result.redactor.adding(secrets: resolution.environment.secretValues)
+        console.setRedactor(result.redactor)
+        for warning in resolution.warnings {
+            console.log(.warning, source: "secrets", warning)
+            result.warnings.append(warning)
+        }
+        result.environment = resolution.environment
+        result.explainConfig = request.explainConfig
+        if request.explainConfig { RunSecrets.explain(resolution.environment, console: console) }
+        return resolution.environment.values
+    }
+
     /// The error of a cancelled run (exit 130).
     static let cancelledError = RunError(
         .cancelled, code: "cancelled", message: "the run was cancelled", exitCode: .cancelled)
 }
 
 /// One run of a prepared manifest: the phases after plugins have started.
-private struct Execution {
+struct Execution {
     let orchestrator: RunOrchestrator
     let prepared: PreparedRun
     let request: RunRequest
@@ -134,15 +158,10 @@ private struct Execution {
             result.exitCode = .success
             result.message = "manifest is valid"
             return
-        case .plan:
-            let applicability = await OnlineChecks.applicability(
-                prepared, context: context, timeout: request.checkTimeout)
-            result.plan = PlanBuilder.plan(prepared, request: request, applicability: applicability)
-            result.status = .planned
-            result.exitCode = .success
-            result.message = "plan ready; nothing was run"
+        case .plan, .dryRun, .dryRunOnline:
+            await planOrDryRun(context: context, result: &result, clock: &clock)
             return
-        case .dryRun, .run:
+        case .run:
             break
         }
 
@@ -171,14 +190,6 @@ private struct Execution {
                 .info, source: "checks", "\(selected.count) online check(s) passed: \(selected.joined(separator: ", "))"
             )
         }
-        if request.mode == .dryRun {
-            result.plan = PlanBuilder.plan(prepared, request: request, applicability: applicability)
-            result.status = .dryRun
-            result.exitCode = .success
-            result.message = "dry run passed; nothing was loaded"
-            return
-        }
-
         if stopIfCancelled(&result) { return }
         let hooks = HookPipeline(prepared: prepared, context: context, timeout: request.hookTimeout, console: console)
         let pre = await hooks.preRun()
@@ -203,7 +214,9 @@ private struct Execution {
         // The runner.
         let handle: PluginHandle? = if case .plugin(let handle) = runner.provider { handle } else { nil }
         var runParams = params
-        runParams["env"] = .object(JSONObject())
+        // The credentials resolved from `connections`, for this runner only (PROTOCOL.md: `runner/run`'s env).
+        runParams["env"] = .object(
+            JSONObject(prepared.secrets.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
         do throws(PluginFailure) {
             let answer = try await runner.provider.call(
                 ProtocolMethod.runnerRun, params: .object(runParams), timeout: request.runTimeout)

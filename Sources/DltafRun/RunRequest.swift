@@ -1,4 +1,5 @@
 public import DltafPluginHost
+public import DltafSecrets
 import Foundation
 
 /// What `dltaf exec` was asked to do.
@@ -11,8 +12,13 @@ public struct RunRequest: Sendable {
         case validateOnly = "validate"
         /// Validate and print the plan; nothing runs.
         case plan
-        /// Validate and run the online checks; nothing loads.
+        /// Validate, build the plan and run the offline checks (credentials present); nothing loads.
         case dryRun = "dry_run"
+        /// `dryRun` plus the online (infra) checks.
+        case dryRunOnline = "dry_run_online"
+
+        /// Whether the mode builds a plan (`plan`, `dry_run`, `dry_run_online`).
+        public var isPlanMode: Bool { self == .plan || self == .dryRun || self == .dryRunOnline }
     }
 
     /// The manifest file.
@@ -39,6 +45,17 @@ public struct RunRequest: Sendable {
     public var validateTimeout: Duration = .seconds(60)
     /// Limit for the runner's run; nil waits as long as the runner works.
     public var runTimeout: Duration?
+    /// Limit for each online check of `--dry-run-online` (`--online-timeout-seconds`); nil uses `checkTimeout`.
+    public var onlineTimeout: Duration?
+    /// `--dry-run-strict`: a dry run with any error fails (exit 3).
+    public var dryRunStrict = false
+    /// `--explain-config`: print each resolved variable and where it came from (never its value).
+    public var explainConfig = false
+    /// Seconds each Vault request may take (`--vault-timeout`); nil reads `VAULT_TIMEOUT`, else 10.
+    public var vaultTimeoutSeconds: Double?
+    /// Reads Vault secrets; nil uses Vault's HTTP API as configured by `VAULT_ADDR`/`VAULT_TOKEN` (tests inject
+    /// fakes here).
+    public var vaultReader: (any VaultSecretReader)?
 
     /// Creates a request.
     public init(manifestPath: String, environment: [String: String]) {

@@ -1,5 +1,6 @@
 public import DltafJSON
 public import DltafManifest
+public import DltafSecrets
 import DltafYAML
 import Foundation
 
@@ -146,6 +147,10 @@ public struct RunResult: Sendable {
     public var error: RunError?
     /// The exit code.
     public var exitCode: DltafExitCode
+    /// The variables resolved from `connections` (values never rendered: keys and provenance labels only).
+    public var environment: ResolvedEnvironment?
+    /// `--explain-config`: the document shows `env` even when nothing was resolved.
+    public var explainConfig = false
     /// Applied to the whole document whenever it is rendered.
     public var redactor = Redactor()
 
@@ -195,7 +200,23 @@ public struct RunResult: Sendable {
         if let error { object["error"] = error.json }
         object["resources"] = ["max_rss_kb": .int(Self.maxResidentKilobytes())]
         object["exit_code"] = .int(Int(exitCode.rawValue))
-        return redactor.redact(.object(object))
+        guard case .object(var document) = redactor.redact(.object(object)) else { return .null }
+        // Provenance labels are added after redaction: their keys (`..._PASSWORD`) would hide them wholesale.
+        if let environment, explainConfig || !environment.isEmpty {
+            document["env"] = environment.report(redactor)
+        }
+        if plan != nil { document["plan"] = redactedPlan }
+        return .object(document)
+    }
+
+    /// The plan as shown and written (`--plan-output`): redacted, with the provenance of each variable.
+    public var redactedPlan: JSONValue? {
+        guard let plan, case .object(var object) = redactor.redact(plan) else { return plan.map(redactor.redact) }
+        if object["env"] != nil {
+            let references = plan["env"]?["references"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            object["env"] = (environment ?? ResolvedEnvironment()).planReport(redactor, references: references)
+        }
+        return .object(object)
     }
 
     /// One line for people, redacted.

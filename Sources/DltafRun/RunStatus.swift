@@ -10,6 +10,8 @@ public enum RunStatus: String, Sendable {
     case planned
     /// `--dry-run`: validated and checked, nothing loaded.
     case dryRun = "dry_run"
+    /// `--dry-run-online`: validated, checked including the online checks, nothing loaded.
+    case dryRunOnline = "dry_run_online"
     /// Stopped by a signal.
     case cancelled
 }

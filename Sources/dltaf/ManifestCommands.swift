@@ -69,7 +69,8 @@ extension Dltaf.ManifestGroup {
             // Shown to people, so secrets are hidden (plugins receive the real values).
             let environment = ProcessInfo.processInfo.environment
             let redactor = Redactor(
-                secrets: Redactor.secrets(in: loaded.value) + Redactor.secrets(inEnvironment: environment))
+                secrets: Redactor.secrets(in: loaded.value) + loaded.secretValues
+                    + Redactor.secrets(inEnvironment: environment))
             let shown = redactor.redact(loaded.value)
             Output.print(format == "json" ? Output.prettyJSON(shown) : YAMLRenderer.render(shown))
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DltafManifest
 import DltafPluginHost
 import DltafProtocol
 import DltafRun
@@ -14,11 +15,48 @@ struct RunOptions: ParsableArguments {
         help: "Validate the manifest, including the runner's own checks; run nothing.")
     var validateOnly = false
 
-    @Flag(name: .customLong("plan"), help: "Validate and print the plan: runner, hooks, checks, plugins. Runs nothing.")
+    @Flag(
+        name: .customLong("plan"),
+        help: "Validate and print the plan: runner, hooks, checks, plugins, tables, env keys. Runs nothing.")
     var plan = false
 
-    @Flag(name: .customLong("dry-run"), help: "Validate and run the online checks; load nothing.")
+    @Flag(
+        name: .customLong("dry-run"),
+        help: "The plan, plus offline checks that the credentials the runner needs are present. Loads nothing.")
     var dryRun = false
+
+    @Flag(name: .customLong("dry-run-online"), help: "--dry-run plus the online (infra) checks. Loads nothing.")
+    var dryRunOnline = false
+
+    @Flag(
+        name: .customLong("dry-run-strict"),
+        help: "With --dry-run or --dry-run-online: fail (exit 3) when a check reports an error.")
+    var dryRunStrict = false
+
+    @Option(
+        name: .customLong("online-timeout-seconds"),
+        help: "Seconds each online check may take with --dry-run-online (default: --check-timeout, 5).")
+    var onlineTimeoutSeconds: Double?
+
+    @Option(
+        name: .customLong("plan-output"),
+        help: ArgumentHelp("Write the plan to this file (atomically), or to stdout with -.", valueName: "path|-"))
+    var planOutput: String?
+
+    @Option(
+        name: .customLong("plan-format"),
+        help: "json or yaml (default: yaml for a .yaml/.yml --plan-output, else json).")
+    var planFormat: String?
+
+    @Flag(
+        name: .customLong("explain-config"),
+        help: "Print each environment variable resolved from connections and where it came from (never its value).")
+    var explainConfig = false
+
+    @Option(
+        name: .customLong("vault-timeout"),
+        help: "Seconds each Vault request may take (default: VAULT_TIMEOUT, else 10).")
+    var vaultTimeout: Double?
 
     @Option(
         name: .customLong("set"),
@@ -84,9 +122,27 @@ struct RunOptions: ParsableArguments {
     var locked = false
 
     func validate() throws {
-        if [validateOnly, plan, dryRun].filter({ $0 }).count > 1 {
-            throw ValidationError("--validate-only, --plan and --dry-run exclude each other; pick one.")
+        if [validateOnly, plan, dryRun, dryRunOnline].filter({ $0 }).count > 1 {
+            throw ValidationError(
+                "--validate-only, --plan, --dry-run and --dry-run-online exclude each other; pick one.")
         }
+        // The Python dltaf's messages.
+        if dryRunStrict, !(dryRun || dryRunOnline) {
+            throw ValidationError("--dry-run-strict requires --dry-run or --dry-run-online")
+        }
+        if planOutput != nil || planFormat != nil, !(plan || dryRun || dryRunOnline) {
+            throw ValidationError("--plan-output/--plan-format require --plan or --dry-run or --dry-run-online")
+        }
+        if onlineTimeoutSeconds != nil, !dryRunOnline {
+            throw ValidationError("--online-timeout-seconds is only valid with --dry-run-online")
+        }
+        if let planFormat, PlanFormat(word: planFormat) == nil {
+            throw ValidationError("--plan-format must be json or yaml, not \(planFormat).")
+        }
+        if planOutput == "-", json {
+            throw ValidationError("--plan-output - and --json both write to stdout; write the plan to a file instead.")
+        }
+        if planOutput?.isEmpty == true { throw ValidationError("--plan-output needs a path, or - for stdout.") }
         guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024.") }
         guard LogLevel(word: logLevel) != nil else {
             throw ValidationError("--log-level must be debug, info, warning or error, not \(logLevel).")
@@ -95,6 +151,7 @@ struct RunOptions: ParsableArguments {
             ("startup-timeout", startupTimeout), ("check-timeout", checkTimeout), ("hook-timeout", hookTimeout),
             ("idle-timeout", idleTimeout), ("max-call-time", maxCallTime), ("cancel-grace", cancelGrace),
             ("shutdown-grace", shutdownGrace), ("run-timeout", runTimeout ?? 1),
+            ("online-timeout-seconds", onlineTimeoutSeconds ?? 1), ("vault-timeout", vaultTimeout ?? 1),
         ]
         for (name, value) in durations where value <= 0 {
             throw ValidationError("--\(name) must be a positive number of seconds.")
@@ -107,7 +164,12 @@ struct RunOptions: ParsableArguments {
         var request = RunRequest(manifestPath: manifest, environment: ProcessInfo.processInfo.environment)
         request.overrides = overrides
         request.writeDisposition = writeDisposition
-        request.mode = validateOnly ? .validateOnly : plan ? .plan : dryRun ? .dryRun : .run
+        request.mode =
+            validateOnly ? .validateOnly : plan ? .plan : dryRun ? .dryRun : dryRunOnline ? .dryRunOnline : .run
+        request.dryRunStrict = dryRunStrict
+        request.explainConfig = explainConfig
+        request.onlineTimeout = onlineTimeoutSeconds.map { .seconds($0) }
+        request.vaultTimeoutSeconds = vaultTimeout
         request.includeEnvironmentPlugins = !noEnvironmentPlugins
         request.locked = locked
         request.limits = ConnectionLimits(
@@ -136,11 +198,68 @@ struct RunOptions: ParsableArguments {
                 console.log(.error, source: "dltaf", "cannot write the result file \(resultFile): \(error)")
             }
         }
+        let planWritten = writePlan(of: result, console: console)
         if json {
             Output.print(Output.prettyJSON(result.json))
+        } else if result.plan != nil, planOutput == nil || planOutput == "-" {
+            // The plan took stdout; the summary goes to stderr.
+            Output.printError(Output.summary(of: result))
         } else {
             Output.print(Output.summary(of: result))
         }
         if result.exitCode != .success { throw ExitCode(result.exitCode.rawValue) }
+        if !planWritten { throw ExitCode(DltafExitCode.runFailed.rawValue) }
+    }
+
+    /// Prints the plan (no `--json`, no `--plan-output`, or `--plan-output -`) or writes it atomically to
+    /// `--plan-output`; false when the file could not be written.
+    private func writePlan(of result: RunResult, console: Console) -> Bool {
+        guard let plan = result.redactedPlan else { return true }
+        let format = planFormat.flatMap(PlanFormat.init(word:)) ?? PlanFormat(path: planOutput)
+        let text = format == .yaml ? YAMLRenderer.render(plan) : Output.prettyJSON(plan)
+        guard let planOutput, planOutput != "-" else {
+            if !json { Output.print(text) }
+            return true
+        }
+        do {
+            let folder = (planOutput as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+            try Output.writeAtomically(text.trimmingSuffix("\n"), to: planOutput)
+            console.log(.info, source: "dltaf", "plan written to \(planOutput)")
+            return true
+        } catch {
+            console.log(.error, source: "dltaf", "cannot write the plan to \(planOutput): \(error)")
+            return false
+        }
+    }
+}
+
+/// `--plan-format`.
+enum PlanFormat {
+    case json, yaml
+
+    init?(word: String) {
+        switch word.lowercased() {
+        case "json": self = .json
+        case "yaml", "yml": self = .yaml
+        default: return nil
+        }
+    }
+
+    /// YAML for a `.yaml`/`.yml` path, JSON otherwise.
+    init(path: String?) {
+        let lowered = path?.lowercased() ?? ""
+        self = lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") ? .yaml : .json
+    }
+}
+
+extension String {
+    /// Without any trailing `suffix` repetitions.
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        var text = self
+        while text.hasSuffix(suffix) { text.removeLast(suffix.count) }
+        return text
     }
 }

@@ -100,7 +100,7 @@ struct HookAndCheckTests {
         #expect(try disabled.json()["checks"] == nil)
     }
 
-    @Test("--dry-run runs the checks and reports their failure with exit 3")
+    @Test("--dry-run-online runs the checks; --dry-run-strict makes their failure exit 3")
     func dryRunChecks() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
@@ -108,9 +108,19 @@ struct HookAndCheckTests {
         try workspace.write(
             "m.yaml",
             Fixtures.manifest(run: "online_checks: {only: [tcp], config: {tcp: {endpoints: [\"127.0.0.1:\(port)\"]}}}"))
-        let output = try await workspace.dltaf(["exec", "m.yaml", "--dry-run"])
-        #expect(output.status == 3)
-        #expect(output.stderr.contains("connection refused") || output.stderr.contains("Connection refused"))
+        let strict = try await workspace.dltaf(["exec", "m.yaml", "--dry-run-online", "--dry-run-strict"])
+        #expect(strict.status == 3)
+        #expect(strict.stderr.contains("connection refused") || strict.stderr.contains("Connection refused"))
+        let lenient = try await workspace.dltaf(["exec", "m.yaml", "--dry-run-online", "--json"])
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        let result = try lenient.json()
+        #expect(result["status"] == "dry_run_online")
+        #expect(result["checks"]?["ok"] == false)
+        #expect(result["plan"]?["dry_run"]?["ok"] == false)
+        // The offline dry run does not touch the network.
+        let offline = try await workspace.dltaf(["exec", "m.yaml", "--dry-run", "--json"])
+        #expect(offline.status == 0, "\(offline.stderr)")
+        #expect(try offline.json()["checks"] == nil)
     }
 }
 

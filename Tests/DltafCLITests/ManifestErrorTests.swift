@@ -31,11 +31,11 @@ struct ManifestErrorTests {
             yaml: "version: 1\npipeline: {name: a, destination: b, dataset: c}\nsource: {path: x}\n",
             expected: "m.yaml:3:1: error: missing required key \"source.kind\" (a non-empty string) [at source.kind]"),
         Case(
-            name: "bad write disposition",
+            name: "bad observability verbosity",
             yaml:
-                "version: 1\npipeline: {name: a, destination: b, dataset: c}\nsource: {kind: k}\nrun:\n  write_disposition: apend\n",
+                "version: 1\npipeline: {name: a, destination: b, dataset: c}\nsource: {kind: k}\nrun:\n  observability: {verbosity: verbos}\n",
             expected:
-                "m.yaml:5:22: error: run.write_disposition must be one of replace, append, merge, got \"apend\" (did you mean \"append\"?)"
+                "m.yaml:5:30: error: run.observability.verbosity must be one of compact, verbose, got \"verbos\" (a string) (did you mean \"verbose\"?)"
         ),
         Case(
             name: "deep nesting", yaml: "version: 1\nx: " + String(repeating: "[", count: 100_000) + "\n",

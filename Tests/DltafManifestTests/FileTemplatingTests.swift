@@ -8,7 +8,8 @@ import Testing
 struct FileTemplatingTests {
     /// A private folder with a manifest `m.yaml` holding `body`, and the files in `files`.
     private func load(_ body: String, files: [String: String] = [:]) throws -> (Manifest, String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dltaf-file-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dltaf-file-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: folder + "/secrets", withIntermediateDirectories: true)
         for (name, content) in files {
             try Data(content.utf8).write(to: URL(fileURLWithPath: folder + "/" + name))
@@ -67,7 +68,8 @@ struct FileTemplatingTests {
     func notAFileOrNotText() throws {
         let folderError = try #require(try loadError("a: ${FILE:secrets}\n"))
         #expect(folderError.description.contains("is not a regular file"))
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dltaf-bin-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dltaf-bin-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Data([0xFF, 0xFE, 0x00]).write(to: URL(fileURLWithPath: folder + "/bin"))

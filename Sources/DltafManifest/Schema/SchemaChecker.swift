@@ -221,7 +221,7 @@ public struct SchemaChecker {
             if ScalarValues.integer(value) ?? ScalarValues.number(value).flatMap({ Int(exactly: $0) }) != expected {
                 add(
                     "manifest.version_unsupported",
-                    "unsupported \(label(path)) \(value.jsonText); expected \(expected)", path)
+                    "unsupported manifest \(label(path)) \(value.jsonText); expected \(expected)", path)
             }
         }
     }

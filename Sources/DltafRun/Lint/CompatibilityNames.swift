@@ -1,3 +1,5 @@
+import DltafManifest
+
 /// Names built into the Python dltaf that dltaf does not provide. Disabling one is accepted (there is nothing
 /// to disable); asking for one is an error that says so, instead of a bare "unknown hook".
 public enum CompatibilityNames {
@@ -8,4 +10,9 @@ public enum CompatibilityNames {
     ]
     /// The Python dltaf's built-in infra checks.
     public static let checks: Set<String> = ["clickhouse", "kafka"]
+
+    /// Whether `unknown` is a Python built-in named under `disable` (nothing to disable: not an error).
+    static func isDisabledPythonBuiltin(_ unknown: (name: String, path: ManifestPath), in names: Set<String>) -> Bool {
+        names.contains(unknown.name) && unknown.path.description.contains(".disable[")
+    }
 }

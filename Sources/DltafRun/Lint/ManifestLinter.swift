@@ -222,9 +222,8 @@ public struct ManifestLinter: Sendable {
         let selection = NameSelection(manifest: manifest, section: ["run", section])
         let what = section == "hooks" ? "hook" : "online check"
         return selection.apply(defaults: [], available: available).unknown.compactMap { unknown in
-            let inDisable = unknown.path.description.contains(".disable[")
+            if CompatibilityNames.isDisabledPythonBuiltin(unknown, in: python) { return nil }
             if python.contains(unknown.name) {
-                if inDisable { return nil }
                 return manifest.diagnostic(
                     "lint.unknown_\(section)",
                     "\(what) \"\(unknown.name)\" is built into the Python dltaf, not into dltaf; "

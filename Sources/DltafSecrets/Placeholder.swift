@@ -1,1 +1,0 @@
-// DltafSecrets: work in progress.
