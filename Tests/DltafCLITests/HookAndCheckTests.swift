@@ -80,7 +80,7 @@ struct HookAndCheckTests {
     func passingAndDisabledCheck() async throws {
         let workspace = try Fixtures.workspace()
         defer { workspace.remove() }
-        let listener = try Listener()
+        let listener = try LoopbackListener()
         defer { listener.close() }
         try workspace.write(
             "m.yaml",
@@ -124,39 +124,9 @@ struct HookAndCheckTests {
     }
 }
 
-/// A loopback TCP listener on a free port, for the tcp check.
-final class Listener {
-    let descriptor: Int32
-    let port: Int
-
-    init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(descriptor, 16) == 0 else { throw CocoaError(.featureUnsupported) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        self.descriptor = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func close() {
-        _ = Glibc.close(descriptor)
-    }
-}
-
 /// A loopback port nothing listens on.
 func closedPort() throws -> Int {
-    let listener = try Listener()
+    let listener = try LoopbackListener()
     listener.close()
     return listener.port
 }

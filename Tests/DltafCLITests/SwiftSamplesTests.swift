@@ -9,7 +9,7 @@ struct SwiftSamplesTests {
     func hookAndCheck() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let listener = try Listener()
+        let listener = try LoopbackListener()
         defer { listener.close() }
         let closed = try closedPort()
         let manifest = """

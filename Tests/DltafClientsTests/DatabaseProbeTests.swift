@@ -48,7 +48,7 @@ struct PostgresProbeTests {
         #expect(refused.error?.kind == .connection)
 
         // A listener that never answers: the deadline must end the probe.
-        let silent = try SilentListener()
+        let silent = try LoopbackListener()
         defer { silent.close() }
         let timedOut = await PostgresProbe.check(
             PostgresProbe.Target(host: "127.0.0.1", port: silent.port, user: "x", password: "y"),
@@ -98,34 +98,5 @@ struct SQLiteProbeTests {
         #expect(bad.error?.message.contains("not a database") == true)
         let missing = await SQLiteProbe.check(path: workspace.path("absent.sqlite"), timeoutSeconds: 5)
         #expect(missing.error?.kind == .connection)
-    }
-}
-
-/// A loopback socket that listens but never accepts: connections complete (backlog), nothing is ever said.
-final class SilentListener {
-    let descriptor: Int32
-    let port: Int
-
-    init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(descriptor, 8) == 0 else { throw CocoaError(.featureUnsupported) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        self.descriptor = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func close() {
-        _ = Glibc.close(descriptor)
     }
 }

@@ -92,7 +92,7 @@ struct OpenBaoTests {
 
     @Test("a server that is down: a connectivity error; one that never answers: a timeout")
     func serverDown() async throws {
-        let port = try freePort()
+        let port = try freeLoopbackPort()
         let down = VaultKVReader(
             settings: VaultSettings(address: "http://127.0.0.1:\(port)", token: "t", timeoutSeconds: 5),
             transport: CurlVaultTransport())
@@ -103,7 +103,7 @@ struct OpenBaoTests {
             #expect(error.kind == .unreachable)
             #expect(error.description.contains("cannot reach Vault at http://127.0.0.1:\(port)"))
         }
-        let silent = try SilentListener()
+        let silent = try LoopbackListener()
         defer { silent.close() }
         let slow = VaultKVReader(
             settings: VaultSettings(address: "http://127.0.0.1:\(silent.port)", token: "t", timeoutSeconds: 0.5),
@@ -115,38 +115,5 @@ struct OpenBaoTests {
             #expect(error.kind == .timeout)
             #expect(error.description.contains("no answer from http://127.0.0.1:\(silent.port) within 0.5s"))
         }
-    }
-}
-
-/// A loopback socket that accepts connections (through the kernel's backlog) and never answers.
-final class SilentListener: Sendable {
-    let descriptor: Int32
-    let port: Int
-
-    init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(descriptor, 8) == 0 else {
-            _ = Glibc.close(descriptor)
-            throw OpenBaoServer.Failure(description: "listen failed")
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        self.descriptor = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func close() {
-        _ = Glibc.close(descriptor)
     }
 }

@@ -91,7 +91,7 @@ public final class LocalPostgres: Sendable {
             try? FileManager.default.removeItem(atPath: directory)
             throw BackgroundProcessError(message: "initdb failed: \(initdb.stdout)\(initdb.stderr)")
         }
-        let port = try freePort()
+        let port = try freeLoopbackPort()
         let command =
             prefix + [
                 "\(bin)/postgres", "-D", directory + "/data", "-p", String(port), "-h", "127.0.0.1", "-k", directory,
@@ -126,23 +126,4 @@ public final class LocalPostgres: Sendable {
 
     /// The server's log so far.
     public var log: String { process.text }
-
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0 else { throw BackgroundProcessError(message: "no free loopback port") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
