@@ -38,19 +38,9 @@ struct InfraCheckSession: CheckScope {
         redactor = redactor.adding(secrets: Redactor.secrets(in: manifest.value))
         console.setRedactor(redactor)
         let entries = try PreparedRun.specLists(for: manifest, request: runRequest)[.checks] ?? []
-        let defaults = PluginSettings(limits: request.limits)
-        let settings: [String: PluginSettings]
-        do {
-            settings = try PluginSettings.read(from: manifest, defaults: defaults)
-        } catch {
-            throw RunError.manifest(error)
-        }
-        let setup = PluginSet.Setup(
-            searchPath: PluginSearchPath(environment: request.environment, baseDirectory: manifest.directory),
-            launcher: launcher, parentEnvironment: request.environment, runID: UUID().uuidString.lowercased(),
-            console: console, defaults: defaults, settings: settings, workingDirectory: manifest.directory,
-            hostVersion: hostVersion, cancellation: request.cancellation ?? RunCancellation(console: console),
-            lockFile: nil)
+        let setup = try PluginSet.Setup.forManifest(
+            manifest, request: runRequest, runID: UUID().uuidString.lowercased(), console: console, launcher: launcher,
+            hostVersion: hostVersion, cancellation: request.cancellation ?? RunCancellation(console: console))
         let started = await startEach(distinct(entries), setup: setup)
         let sets = started.compactMap { try? $0.1.get() }
         do throws(RunError) {

@@ -67,20 +67,9 @@ struct PreparedRun: Sendable {
         hostVersion: String, cancellation: RunCancellation, secrets: [String: String] = [:]
     ) async throws(RunError) -> PreparedRun {
         let specs = try specLists(for: manifest, request: request)
-        let defaults = PluginSettings(limits: request.limits)
-        let settings: [String: PluginSettings]
-        do {
-            settings = try PluginSettings.read(from: manifest, defaults: defaults)
-        } catch {
-            throw RunError.manifest(error)
-        }
-        let setup = PluginSet.Setup(
-            searchPath: PluginSearchPath(environment: request.environment, baseDirectory: manifest.directory),
-            launcher: launcher, parentEnvironment: request.environment, runID: runID, console: console,
-            defaults: defaults, settings: settings, workingDirectory: manifest.directory, hostVersion: hostVersion,
-            cancellation: cancellation, runnerEnvironment: secrets,
-            lockFile: request.locked
-                ? (manifest.directory as NSString).appendingPathComponent(PluginLock.fileName) : nil)
+        let setup = try PluginSet.Setup.forManifest(
+            manifest, request: request, runID: runID, console: console, launcher: launcher, hostVersion: hostVersion,
+            cancellation: cancellation, runnerEnvironment: secrets)
         let plugins = try await PluginSet.start(specs: specs, setup: setup)
         do throws(RunError) {
             // Built-in checks (postgres, env) see the resolved connections, as the runner does.
