@@ -1,5 +1,3 @@
-import Foundation
-
 /// The pipeline naming convention `dlt__<source>__to__<destination>__<dataset>`.
 public enum PipelineNaming {
     /// Why `name` cannot be a pipeline name, as the Python dltaf decides it (an error); nil when it can.
@@ -8,7 +6,7 @@ public enum PipelineNaming {
             return
                 "pipeline name \"\(name)\" must contain \"__\" separators (dlt__<source>__to__<destination>__<dataset>)"
         }
-        for part in name.components(separatedBy: "__") where !part.isEmpty && normalize(part).isEmpty {
+        for part in parts(name) where !part.isEmpty && normalize(part).isEmpty {
             return "pipeline name \"\(name)\" has a part \"\(part)\" with no letters or digits"
         }
         return nil
@@ -16,7 +14,7 @@ public enum PipelineNaming {
 
     /// How `name` departs from the full convention (a warning); nil when it follows it.
     public static func conventionGap(name: String, destination: String?, dataset: String?) -> String? {
-        let parts = name.components(separatedBy: "__")
+        let parts = parts(name)
         let expected = "dlt__<source>__to__<destination>__<dataset>"
         guard parts.count == 5, parts[0] == "dlt", parts[2] == "to" else {
             return "pipeline name \"\(name)\" does not follow \(expected)"
@@ -50,19 +48,46 @@ public enum PipelineNaming {
     }
 
     /// Lowercase; runs of anything but a-z and 0-9 become one underscore; no underscore at either end.
+    /// (Python's `normalize_token`; byte-wise, since lint calls it several times per manifest.)
     static func normalize(_ token: String) -> String {
-        var result = ""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(token.utf8.count)
         var pendingUnderscore = false
-        for character in token.lowercased() {
-            if character.isASCII, character.isLetter || character.isNumber {
-                if pendingUnderscore, !result.isEmpty { result.append("_") }
+        for byte in token.utf8 {
+            let lower = (65...90).contains(byte) ? byte + 32 : byte
+            if (97...122).contains(lower) || (48...57).contains(lower) {
+                if pendingUnderscore, !bytes.isEmpty { bytes.append(UInt8(ascii: "_")) }
                 pendingUnderscore = false
-                result.append(character)
+                bytes.append(lower)
             } else {
                 pendingUnderscore = true
             }
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `name` split at each `__` (as Python's `str.split("__")`).
+    static func parts(_ name: String) -> [String] {
+        var parts: [String] = []
+        var current: [UInt8] = []
+        var bytes = name.utf8.makeIterator()
+        var pending: UInt8?
+        while let byte = pending ?? bytes.next() {
+            pending = nil
+            if byte == UInt8(ascii: "_") {
+                if let next = bytes.next() {
+                    if next == UInt8(ascii: "_") {
+                        parts.append(String(decoding: current, as: UTF8.self))
+                        current = []
+                        continue
+                    }
+                    pending = next
+                }
+            }
+            current.append(byte)
+        }
+        parts.append(String(decoding: current, as: UTF8.self))
+        return parts
     }
 
     private static func isToken(_ part: String) -> Bool {

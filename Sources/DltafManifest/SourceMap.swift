@@ -2,11 +2,12 @@ import DltafJSON
 public import DltafYAML
 
 /// Where each value of a manifest was written, so that any finding can name `file:line:column`.
+///
+/// It keeps the YAML tree and walks it when asked: marks are needed only for findings, so a manifest that
+/// checks clean never pays for a path-to-mark table (lint of a thousand manifests did, measurably).
 public struct SourceMap: Sendable {
-    /// The position of each value, by path.
-    private var values: [ManifestPath: YAMLMark] = [:]
-    /// The position of each mapping key, by the path of its value.
-    private var keys: [ManifestPath: YAMLMark] = [:]
+    /// The tree the manifest was read from; nil for a manifest built in code.
+    private var root: YAMLNode?
     /// Paths whose value came from `--set` rather than the file.
     public private(set) var overridden: Set<ManifestPath> = []
 
@@ -15,17 +16,13 @@ public struct SourceMap: Sendable {
 
     /// The mark of the value at `path`, or of its nearest ancestor that has one.
     public func mark(at path: ManifestPath) -> YAMLMark? {
-        var current: ManifestPath? = path
-        while let candidate = current {
-            if let mark = values[candidate] { return mark }
-            current = candidate.parent
-        }
-        return nil
+        walk(path).value
     }
 
     /// The mark of the key that holds `path`, falling back to the value's mark.
     public func keyMark(at path: ManifestPath) -> YAMLMark? {
-        keys[path] ?? mark(at: path)
+        let found = walk(path)
+        return found.reachedEnd ? found.key ?? found.value : found.value
     }
 
     /// Whether the value at `path` (or an ancestor) was set with `--set`.
@@ -42,15 +39,35 @@ public struct SourceMap: Sendable {
         overridden.insert(path)
     }
 
-    /// Converts a YAML tree to a JSON value, recording every position.
-    static func convert(_ node: YAMLNode) -> (JSONValue, SourceMap) {
-        var map = SourceMap()
-        let value = map.convert(node, at: .root)
-        return (value, map)
+    /// Follows `path` down the tree as far as it exists: the last value's mark, the mark of the key that held
+    /// it, and whether the whole path was found.
+    private func walk(_ path: ManifestPath) -> (value: YAMLMark?, key: YAMLMark?, reachedEnd: Bool) {
+        guard var node = root else { return (nil, nil, false) }
+        var keyMark: YAMLMark?
+        for component in path.components {
+            switch (component, node.kind) {
+            case (.key(let key), .mapping(let entries)):
+                guard let entry = entries.first(where: { $0.key == key }) else { return (node.mark, keyMark, false) }
+                keyMark = entry.keyMark
+                node = entry.value
+            case (.index(let index), .sequence(let items)) where items.indices.contains(index):
+                keyMark = nil
+                node = items[index]
+            default:
+                return (node.mark, keyMark, false)
+            }
+        }
+        return (node.mark, keyMark, true)
     }
 
-    private mutating func convert(_ node: YAMLNode, at path: ManifestPath) -> JSONValue {
-        values[path] = node.mark
+    /// Converts a YAML tree to a JSON value, keeping the tree for positions.
+    static func convert(_ node: YAMLNode) -> (JSONValue, SourceMap) {
+        var map = SourceMap()
+        map.root = node
+        return (value(of: node), map)
+    }
+
+    private static func value(of node: YAMLNode) -> JSONValue {
         switch node.kind {
         case .scalar(let scalar):
             switch scalar.value {
@@ -61,14 +78,10 @@ public struct SourceMap: Sendable {
             case .string(let text): return .string(text)
             }
         case .sequence(let items):
-            return .array(items.enumerated().map { convert($1, at: path.appending(index: $0)) })
+            return .array(items.map(value(of:)))
         case .mapping(let entries):
             var object = JSONObject()
-            for entry in entries {
-                let child = path.appending(entry.key)
-                keys[child] = entry.keyMark
-                object.appendUnchecked(key: entry.key, value: convert(entry.value, at: child))
-            }
+            for entry in entries { object.appendUnchecked(key: entry.key, value: value(of: entry.value)) }
             return .object(object)
         }
     }

@@ -31,6 +31,8 @@ enum Templating {
         var secrets: [String] = []
 
         mutating func resolve(_ value: JSONValue, at path: ManifestPath) -> JSONValue {
+            // Most subtrees hold nothing to resolve: leave them as they are, without rebuilding them.
+            guard Self.mayNeedTemplating(value) else { return value }
             switch value {
             case .string(let text): return .string(resolve(text, at: path))
             case .array(let items):
@@ -42,6 +44,17 @@ enum Templating {
                 }
                 return .object(result)
             default: return value
+            }
+        }
+
+        /// Whether a string in `value` holds `$` (a `${ENV:...}` or `${FILE:...}`) or `TODAY_STR`: a byte scan.
+        static func mayNeedTemplating(_ value: JSONValue) -> Bool {
+            switch value {
+            case .string(let text):
+                return text.utf8.contains { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "T") }
+            case .array(let items): return items.contains(where: mayNeedTemplating)
+            case .object(let object): return object.contains { mayNeedTemplating($0.value) }
+            default: return false
             }
         }
 

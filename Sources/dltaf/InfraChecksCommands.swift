@@ -159,7 +159,7 @@ extension Dltaf.InfraChecksGroup {
                 Examples:
                   dltaf infra-checks run --manifest pipelines/orders.yaml
                   dltaf infra-checks run --manifest M.yaml --only postgres,http --format json
-                  dltaf infra-checks run --manifest M.yaml --summary-only --strict --timeout-seconds 10
+                  dltaf infra-checks run --manifest M.yaml --strict --timeout-seconds 10
 
                 Exit codes: 0 every selected check passed; 3 a check or a check plugin failed (with --strict, \
                 also when there is any warning); 2 bad usage, an invalid manifest, an unknown --only name, or a \

@@ -22,8 +22,9 @@ extension Dltaf.ManifestGroup {
 
                 Examples:
                   dltaf manifest lint --manifests-dir dlt_pipelines/manifests
-                  dltaf manifest lint --manifest a.yaml --manifest b.yaml --allow-filename-mismatch
-                  dltaf manifest lint pipelines/ --json | jq '.manifests[] | select(.ok | not) | .file'
+                  dltaf manifest lint --manifest a.yaml --manifest b.yaml
+                  dltaf manifest lint pipelines/ --quiet --allow-filename-mismatch
+                  dltaf manifest lint pipelines/ --json | jq '.failed'
 
                 Exit codes: 0 all passed, 1 at least one failed, 2 usage error (no such folder, no manifests).
                 """)

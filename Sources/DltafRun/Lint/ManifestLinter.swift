@@ -200,6 +200,9 @@ public struct ManifestLinter: Sendable {
             (try? SpecSources.lists(
                 manifest: manifest, environment: options.environment,
                 includeEnvironment: options.includeEnvironmentPlugins))?.values.contains { !$0.isEmpty } ?? true
+        let selects =
+            manifest.value(at: ["run", "hooks"]) != nil || manifest.value(at: ["run", "online_checks"]) != nil
+        guard hasSpecs || selects else { return [] }
         if hasSpecs {
             var inspector = PluginInspector(environment: options.environment, manifestPath: manifest.file)
             inspector.includeEnvironmentPlugins = options.includeEnvironmentPlugins
