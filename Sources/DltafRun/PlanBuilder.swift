@@ -45,7 +45,7 @@ enum PlanBuilder {
             ],
             "runner": [
                 "kind": .string(prepared.runnerKind),
-                "origin": .string(prepared.catalog.runners[prepared.runnerKind]?.provider.origin ?? "?"),
+                "origin": .string(prepared.catalog.runners[prepared.runnerKind]?.provider.origin ?? "none"),
             ],
             "hooks": .array(
                 prepared.selectedHooks.map { name in

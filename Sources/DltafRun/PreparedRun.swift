@@ -76,7 +76,7 @@ struct PreparedRun: Sendable {
             let builtins = Builtins.all(
                 console: console, environment: request.environment.merging(secrets) { _, resolved in resolved })
             let catalog = try Catalog.build(builtins: builtins, plugins: plugins.handles)
-            let runnerKind = try resolveRunner(manifest: manifest, catalog: catalog)
+            let runnerKind = try resolveRunner(manifest: manifest, catalog: catalog, mode: request.mode)
             let hookSelection = NameSelection(manifest: manifest, section: ["run", "hooks"])
             let hookNames = catalog.hooks.nameSet
             let hooks = hookSelection.apply(defaults: defaultHooks.filter(hookNames.contains), available: hookNames)
@@ -111,9 +111,14 @@ struct PreparedRun: Sendable {
         }
     }
 
-    private static func resolveRunner(manifest: Manifest, catalog: Catalog) throws(RunError) -> String {
+    /// The runner kind of `manifest`; it must be served, except that a plan or dry run of a kind the schema knows
+    /// (sqldb, mongodb, ...) goes on without one, so that teams can plan and check before a runner is installed.
+    private static func resolveRunner(manifest: Manifest, catalog: Catalog, mode: RunRequest.Mode) throws(RunError)
+        -> String
+    {
         let kind = manifest.sourceKind ?? ""
         guard catalog.runners[kind] == nil else { return kind }
+        if mode.isPlanMode, SQLSourceRulesKinds.all.contains(kind) { return kind }
         let available = catalog.runners.names
         let hint = NameSelection.hint(for: kind, in: Set(available))
         let list = available.isEmpty ? "none (no runner plugin is listed)" : available.joined(separator: ", ")

@@ -119,35 +119,46 @@ struct Execution {
     func execute(result: inout RunResult, clock: inout PhaseClock) async {
         let context = CallContext.make(
             manifest: prepared.manifest, runID: result.runID, startedAt: result.startedAt, mode: request.mode)
-        guard let runner = prepared.catalog.runners[prepared.runnerKind] else { return }
-        result.runner = ["kind": .string(prepared.runnerKind), "origin": .string(runner.provider.origin)]
+        let runner = prepared.catalog.runners[prepared.runnerKind]
+        result.runner = ["kind": .string(prepared.runnerKind), "origin": .string(runner?.provider.origin ?? "none")]
+        if runner == nil {
+            // Only a plan of a built-in kind gets here (PreparedRun.resolveRunner): say what a run will need.
+            guard request.mode.isPlanMode else { return }
+            let note =
+                "no runner plugin serves source.kind \"\(prepared.runnerKind)\" here: the plan and checks are shown, "
+                + "a real run needs a runner plugin for it (run.runners.plugins or DLT_RUNNER_PLUGINS)"
+            console.log(.warning, source: "plan", note)
+            result.warnings.append(note)
+        }
 
         // The runner's own validation.
         let params: JSONObject = [
             "kind": .string(prepared.runnerKind), "manifest": prepared.manifest.value, "context": context,
         ]
-        do throws(PluginFailure) {
-            let answer = try await runner.provider.call(
-                ProtocolMethod.runnerValidate, params: .object(params), timeout: request.validateTimeout)
-            let diagnostics = (answer["diagnostics"]?.arrayValue ?? []).map(Diagnostic.init(json:))
-            let located = diagnostics.map { locate($0, in: prepared.manifest) }
-            for finding in located where finding.severity == .warning {
-                console.log(.warning, source: prepared.runnerKind, finding.description)
-                result.warnings.append(finding.description)
-            }
-            let errors = located.filter { $0.severity == .error }
-            guard errors.isEmpty else {
-                result.fail(
-                    RunError(
-                        .config, code: "runner_validation_failed",
-                        message: "the \(prepared.runnerKind) runner rejected the manifest:\n"
-                            + errors.map(\.description).joined(separator: "\n"),
-                        diagnostics: errors, exitCode: .usageOrManifest))
+        if let runner {
+            do throws(PluginFailure) {
+                let answer = try await runner.provider.call(
+                    ProtocolMethod.runnerValidate, params: .object(params), timeout: request.validateTimeout)
+                let diagnostics = (answer["diagnostics"]?.arrayValue ?? []).map(Diagnostic.init(json:))
+                let located = diagnostics.map { locate($0, in: prepared.manifest) }
+                for finding in located where finding.severity == .warning {
+                    console.log(.warning, source: prepared.runnerKind, finding.description)
+                    result.warnings.append(finding.description)
+                }
+                let errors = located.filter { $0.severity == .error }
+                guard errors.isEmpty else {
+                    result.fail(
+                        RunError(
+                            .config, code: "runner_validation_failed",
+                            message: "the \(prepared.runnerKind) runner rejected the manifest:\n"
+                                + errors.map(\.description).joined(separator: "\n"),
+                            diagnostics: errors, exitCode: .usageOrManifest))
+                    return
+                }
+            } catch {
+                if !stopIfCancelled(&result) { result.fail(runFailure(error, code: "runner_validate_failed")) }
                 return
             }
-        } catch {
-            if !stopIfCancelled(&result) { result.fail(runFailure(error, code: "runner_validate_failed")) }
-            return
         }
         clock.lap("validate", into: &result)
         if stopIfCancelled(&result) { return }
@@ -164,6 +175,7 @@ struct Execution {
         case .run:
             break
         }
+        guard let runner else { return }  // Served: only plans go on without a runner.
 
         // Online checks.
         let applicability = await OnlineChecks.applicability(prepared, context: context, timeout: request.checkTimeout)

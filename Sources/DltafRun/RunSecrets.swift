@@ -12,7 +12,8 @@ enum RunSecrets {
             ?? VaultKVReader(
                 settings: VaultSettings(environment: request.environment, timeoutSeconds: request.vaultTimeoutSeconds),
                 transport: CurlVaultTransport())
-        let resolver = ConnectionResolver(vault: reader, airflow: AirflowVariables(environment: request.environment))
+        var resolver = ConnectionResolver(vault: reader, airflow: AirflowVariables(environment: request.environment))
+        resolver.slotFailuresAreWarnings = request.mode.isPlanMode
         do {
             return try await resolver.resolve(manifest)
         } catch {

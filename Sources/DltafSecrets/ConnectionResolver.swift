@@ -27,6 +27,10 @@ public struct ConnectionResolver: Sendable {
     public var vault: any VaultSecretReader
     /// Reads Airflow Variables.
     public var airflow: AirflowVariables
+    /// When set (plans and dry runs), a slot that cannot be resolved is a warning and yields nothing, as in the
+    /// Python dltaf: a plan must show what would run, and the dry run's offline checks then name what is
+    /// missing. A real run fails instead.
+    public var slotFailuresAreWarnings = false
 
     /// Creates a resolver.
     public init(vault: any VaultSecretReader, airflow: AirflowVariables) {
@@ -42,7 +46,11 @@ public struct ConnectionResolver: Sendable {
         let specs = try ConnectionSpec.read(from: manifest)
         var resolution = ConnectionResolution()
         for spec in specs {
-            try await resolve(spec, into: &resolution)
+            do {
+                try await resolve(spec, into: &resolution)
+            } catch  where slotFailuresAreWarnings && error.category != .config {
+                resolution.warnings.append("\(error.message) (nothing resolved for connections.\(spec.slot))")
+            }
         }
         return resolution
     }
