@@ -8,7 +8,7 @@ public enum DoctorLevel: String, Sendable, Hashable, CaseIterable {
     case error = "ERROR"
 }
 
-/// The stable issue codes, the Python dltaf's plus `YAML11_BOOLEAN`.
+/// The stable issue codes, the Python dltaf's plus `YAML11_BOOLEAN` and `FILE_NAME_NOT_PIPELINE_NAME`.
 public enum DoctorCode: String, Sendable, Hashable, CaseIterable {
     /// No `version` key (or it is null).
     case versionMissing = "VERSION_MISSING"
@@ -48,6 +48,9 @@ public enum DoctorCode: String, Sendable, Hashable, CaseIterable {
     case pkbKafkaTopicEmpty = "PKB_KAFKA_TOPIC_EMPTY"
     /// A boolean written with a YAML 1.1 word (`yes`, `no`, `on`, `off`, `y`, `n`).
     case yaml11Boolean = "YAML11_BOOLEAN"
+    /// The file name is not a valid pipeline name while `pipeline.name` is: rename the file, keep the name
+    /// (the Python doctor set the name to the file stem, which then failed lint).
+    case fileNameNotPipelineName = "FILE_NAME_NOT_PIPELINE_NAME"
 
     /// The level every issue with this code has.
     public var level: DoctorLevel {
@@ -58,7 +61,7 @@ public enum DoctorCode: String, Sendable, Hashable, CaseIterable {
         case .versionUnsupported, .pipelineMissing, .airflowNotMapping:
             return .error
         case .sqldbLegacyCatalogLayout, .sqldbLegacyQueryLayout, .binsNotMapping, .binsStrategyEmpty,
-            .binsStrategyMultiple, .pkbBaseURLEmpty, .pkbKafkaTopicEmpty:
+            .binsStrategyMultiple, .pkbBaseURLEmpty, .pkbKafkaTopicEmpty, .fileNameNotPipelineName:
             return .warn
         }
     }

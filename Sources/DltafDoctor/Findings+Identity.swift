@@ -12,13 +12,32 @@ extension Findings {
                 at: top("pipeline")?.keyMark ?? rootMark, ["pipeline"])
             return
         }
-        checkName(
-            in: pipeline, key: "name", missing: .pipelineNameMissing, mismatch: .pipelineNameMismatch,
-            mismatchText: "must match the manifest's file name")
+        // The file stem is the target, as in the Python doctor, unless it is no valid pipeline name while the
+        // manifest's own name is (`smoke_mongodb.yaml` naming `dlt__mongodb__to__clickhouse__raw`): renaming the
+        // pipeline then would make lint fail, so the file should be renamed instead.
+        let nameEntry = pipeline.value.entry(forKey: "name")
+        let currentName = PythonText.stripped(nameEntry?.value)
+        var target = expectedName
+        if PipelineNaming.problem(with: expectedName) != nil, !currentName.isEmpty, currentName != expectedName,
+            PipelineNaming.problem(with: currentName) == nil
+        {
+            target = currentName
+            add(
+                .fileNameNotPipelineName,
+                "The file name \(PythonText.quoted(expectedName)) is not a valid pipeline name (it needs `__` "
+                    + "separators), while `pipeline.name` \(PythonText.quoted(currentName)) is: rename the file to "
+                    + "\(currentName).yaml instead of renaming the pipeline.",
+                at: nameEntry?.value.mark ?? pipeline.keyMark, ["pipeline", "name"])
+        } else {
+            checkName(
+                in: pipeline, key: "name", expected: target, missing: .pipelineNameMissing,
+                mismatch: .pipelineNameMismatch, mismatchText: "must match the manifest's file name")
+        }
         if let airflow = top("airflow"), !airflow.value.isNull {
             if airflow.value.isMapping {
                 checkName(
-                    in: airflow, key: "dag_id", missing: .airflowDagIDMissing, mismatch: .airflowDagIDMismatch,
+                    in: airflow, key: "dag_id", expected: target, missing: .airflowDagIDMissing,
+                    mismatch: .airflowDagIDMismatch,
                     mismatchText: "must match `pipeline.name` and the manifest's file name")
             } else {
                 add(
@@ -47,9 +66,11 @@ extension Findings {
         }
     }
 
-    /// `pipeline.name` / `airflow.dag_id`: set to the file stem when missing or different.
+    /// `pipeline.name` / `airflow.dag_id`: set to `expectedName` (the file stem, or the valid pipeline name) when
+    /// missing or different.
     private mutating func checkName(
-        in section: YAMLMappingEntry, key: String, missing: DoctorCode, mismatch: DoctorCode, mismatchText: String
+        in section: YAMLMappingEntry, key: String, expected expectedName: String, missing: DoctorCode,
+        mismatch: DoctorCode, mismatchText: String
     ) {
         let path: ManifestPath = [section.key, key]
         let fix = DoctorFix(path: path, value: .string(expectedName), placement: .first)

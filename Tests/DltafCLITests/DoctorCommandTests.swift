@@ -74,9 +74,10 @@ struct DoctorCommandTests {
     func json() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        try copy("fix", ["pipeline_name_mismatch"], into: workspace)
+        try copy("fix", ["dlt__orders__to__clickhouse__raw"], into: workspace)
         let output = try await workspace.dltaf([
-            "manifest", "doctor", "--manifest", "m/pipeline_name_mismatch.yaml", "--apply", "--json", "--check",
+            "manifest", "doctor", "--manifest", "m/dlt__orders__to__clickhouse__raw.yaml", "--apply", "--json",
+            "--check",
         ])
         #expect(output.status == 1)
         let document = try output.json()
@@ -84,7 +85,7 @@ struct DoctorCommandTests {
         #expect(document["applied_fixes"] == 1)
         #expect(document["exit_code"] == 1)
         let file = try #require(document["files"]?.arrayValue?.first)
-        #expect(file["name"] == "pipeline_name_mismatch.yaml")
+        #expect(file["name"] == "dlt__orders__to__clickhouse__raw.yaml")
         #expect(file["status"] == "issues")
         let issue = try #require(file["issues"]?.arrayValue?.first)
         #expect(issue["level"] == "FIX")
@@ -92,11 +93,11 @@ struct DoctorCommandTests {
         #expect(issue["line"] == 3)
         #expect(issue["column"] == 9)
         #expect(issue["path"] == "pipeline.name")
-        #expect(issue["fix"] == ["path": "pipeline.name", "value": "pipeline_name_mismatch"])
+        #expect(issue["fix"] == ["path": "pipeline.name", "value": "dlt__orders__to__clickhouse__raw"])
         #expect(issue["message"]?.stringValue?.isEmpty == false)
         let edit = try #require(file["applied"]?.arrayValue?.first?["edits"]?.arrayValue?.first)
         #expect(edit["removed"] == "\"dlt__orders__to__clickhouse__old\"")
-        #expect(edit["inserted"] == "\"pipeline_name_mismatch\"")
+        #expect(edit["inserted"] == "\"dlt__orders__to__clickhouse__raw\"")
         #expect(edit["line"] == 3)
     }
 

@@ -76,15 +76,7 @@ struct LintCommandTests {
         #expect(names.count == 6)
         let workspace = try Workspace()
         defer { workspace.remove() }
-        // The query examples name ../sql/oracle_smoke_query.sql; copy the tree as the wheel ships it.
-        let root = (examples as NSString).deletingLastPathComponent
-        for folder in ["manifests", "sql"] {
-            for name in try FileManager.default.contentsOfDirectory(atPath: root + "/" + folder)
-            where name.hasSuffix(".yaml") || name.hasSuffix(".sql") {
-                let text = try String(contentsOfFile: "\(root)/\(folder)/\(name)", encoding: .utf8)
-                try workspace.write("examples/\(folder)/\(name)", text)
-            }
-        }
+        try copyExamples(from: examples, into: workspace)
         for extra in [["--allow-filename-mismatch"], []] {
             let arguments = ["--manifests-dir", workspace.path("examples/manifests")] + extra
             let ours = Corpus.verdicts(try await lint(workspace, arguments).stdout)
@@ -94,6 +86,43 @@ struct LintCommandTests {
             #expect(ours == theirs)
             #expect(ours.values.allSatisfy { $0 == !extra.isEmpty })
         }
+    }
+
+    /// The examples as the wheel ships them: the query examples name ../sql/oracle_smoke_query.sql.
+    private func copyExamples(from examples: String, into workspace: Workspace) throws {
+        let root = (examples as NSString).deletingLastPathComponent
+        for folder in ["manifests", "sql"] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: root + "/" + folder)
+            where name.hasSuffix(".yaml") || name.hasSuffix(".sql") {
+                let text = try String(contentsOfFile: "\(root)/\(folder)/\(name)", encoding: .utf8)
+                try workspace.write("examples/\(folder)/\(name)", text)
+            }
+        }
+    }
+
+    @Test func doctorMigratesThePythonExamplesToManifestsBothLintsAccept() async throws {
+        let examples = try #require(ReferenceDltaf.examplesDirectory, Comment(rawValue: ReferenceDltaf.missing))
+        let reference = try #require(ReferenceDltaf.cli)
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try copyExamples(from: examples, into: workspace)
+        let folder = workspace.path("examples/manifests")
+        let applied = try await workspace.dltaf(["manifest", "doctor", "--manifests-dir", folder, "--apply"])
+        #expect(applied.status == 0, "\(applied.stdout)")
+        // Legacy kinds became sqldb; the file names are not pipeline names, so the names were kept (a warning).
+        #expect(applied.stdout.contains("APPLY: source.kind -> sqldb"))
+        #expect(applied.stdout.components(separatedBy: "FILE_NAME_NOT_PIPELINE_NAME").count - 1 == 6)
+        #expect(!workspace.read("examples/manifests/smoke_sql_database_catalog.yaml").contains("kind: sql_database"))
+        let arguments = ["--manifests-dir", folder, "--allow-filename-mismatch"]
+        let ours = Corpus.verdicts(try await lint(workspace, arguments).stdout)
+        let theirs = Corpus.verdicts(
+            try await runProcess(reference, ["manifest", "lint"] + arguments, timeout: 120).stdout)
+        #expect(ours.count == 6 && ours.values.allSatisfy { $0 }, "\(ours)")
+        #expect(theirs == ours)
+        let again = try await workspace.dltaf(["manifest", "doctor", "--manifests-dir", folder, "--json"]).json()
+        let fixes = (again["files"]?.arrayValue ?? []).flatMap { $0["issues"]?.arrayValue ?? [] }
+            .filter { $0["level"] == "FIX" }
+        #expect(fixes.isEmpty)
     }
 
     @Test func publishedSchemaAcceptsEveryManifestLintAccepts() async throws {
