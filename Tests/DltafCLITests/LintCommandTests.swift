@@ -248,6 +248,28 @@ struct LintCommandTests {
         #expect(unknown.stdout.contains("no runner for source.kind \"acme\""), "\(unknown.stdout)")
     }
 
+    @Test func findingsNeverQuoteASecret() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let secret = "Sup3r-S3cret-Value"
+        try workspace.write(
+            "dlt__a__to__clickhouse__raw.yaml",
+            """
+            version: 1
+            pipeline: {name: dlt__a__to__clickhouse__raw, destination: clickhouse, dataset: raw, dev_mode: "\(secret)"}
+            source: {kind: mongodb, database: app}
+            connections:
+              source: {kind: mongodb, overrides: {password: "\(secret)"}}
+
+            """)
+        for json in [false, true] {
+            let output = try await lint(workspace, ["dlt__a__to__clickhouse__raw.yaml"] + (json ? ["--json"] : []))
+            #expect(output.status == 1)
+            #expect(output.stdout.contains("pipeline.dev_mode must be a boolean"))
+            #expect(!output.stdout.contains(secret) && !output.stderr.contains(secret))
+        }
+    }
+
     @Test func usageErrorsExitTwo() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }

@@ -127,7 +127,14 @@ public struct ManifestLinter: Sendable {
     private func loadAndValidate(_ file: String) -> Checked {
         do {
             let manifest = try ManifestLoader.load(path: file, environment: options.environment)
-            let findings = manifest.warnings + ManifestValidator.validate(manifest, options: options.validation)
+            var findings = manifest.warnings + ManifestValidator.validate(manifest, options: options.validation)
+            if !findings.isEmpty {
+                // A finding may quote a value; one written under a sensitive key elsewhere is never shown.
+                let redactor = Redactor(secrets: Redactor.secrets(in: manifest.value) + manifest.secretValues)
+                for index in findings.indices {
+                    findings[index].message = redactor.redact(text: findings[index].message)
+                }
+            }
             return Checked(
                 item: LintItem(file: manifest.file, pipeline: manifest.pipelineName, findings: findings),
                 manifest: manifest)
