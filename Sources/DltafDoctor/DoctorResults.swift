@@ -1,3 +1,4 @@
+import DltafManifest
 public import DltafYAML
 
 /// The issues of one manifest text.

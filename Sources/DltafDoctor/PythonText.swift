@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafManifest
 import DltafYAML
 import Foundation
 
@@ -49,28 +50,6 @@ enum PythonText {
 }
 
 extension YAMLNode {
-    /// The node as a JSON value (merge keys already applied by the loader).
-    var jsonValue: JSONValue {
-        switch kind {
-        case .scalar(let scalar):
-            switch scalar.value {
-            case .null: return .null
-            case .bool(let flag): return .bool(flag)
-            case .int(let number): return .int(number)
-            case .double(let number): return .double(number)
-            case .string(let text): return .string(text)
-            }
-        case .sequence(let items):
-            return .array(items.map(\.jsonValue))
-        case .mapping(let entries):
-            var object = JSONObject()
-            for entry in entries {
-                object.appendUnchecked(key: entry.key, value: entry.value.jsonValue)
-            }
-            return .object(object)
-        }
-    }
-
     /// Whether the node is a mapping.
     var isMapping: Bool { mapping != nil }
 

@@ -1,4 +1,4 @@
-import DltafJSON
+public import DltafJSON
 public import DltafYAML
 
 /// Where each value of a manifest was written, so that any finding can name `file:line:column`.
@@ -64,11 +64,14 @@ public struct SourceMap: Sendable {
     static func convert(_ node: YAMLNode) -> (JSONValue, SourceMap) {
         var map = SourceMap()
         map.root = node
-        return (value(of: node), map)
+        return (node.jsonValue, map)
     }
+}
 
-    private static func value(of node: YAMLNode) -> JSONValue {
-        switch node.kind {
+extension YAMLNode {
+    /// The node as a JSON value (merge keys already applied by the loader).
+    public var jsonValue: JSONValue {
+        switch kind {
         case .scalar(let scalar):
             switch scalar.value {
             case .null: return .null
@@ -78,10 +81,10 @@ public struct SourceMap: Sendable {
             case .string(let text): return .string(text)
             }
         case .sequence(let items):
-            return .array(items.map(value(of:)))
+            return .array(items.map(\.jsonValue))
         case .mapping(let entries):
             var object = JSONObject()
-            for entry in entries { object.appendUnchecked(key: entry.key, value: value(of: entry.value)) }
+            for entry in entries { object.appendUnchecked(key: entry.key, value: entry.value.jsonValue) }
             return .object(object)
         }
     }

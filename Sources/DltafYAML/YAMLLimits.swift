@@ -24,4 +24,13 @@ public struct YAMLLimits: Sendable {
 
     /// The default limits: 1 MiB input, depth 64, 10,000 alias-expanded nodes, 1,000 anchors.
     public static let `default` = YAMLLimits()
+
+    /// Refuses an input larger than `maxInputBytes` before any parsing.
+    func checkSize(of bytes: [UInt8], file: String?) throws(YAMLError) {
+        guard bytes.count <= maxInputBytes else {
+            throw YAMLError(
+                code: .inputTooLarge,
+                message: "input is \(bytes.count) bytes, more than the limit of \(maxInputBytes) bytes", file: file)
+        }
+    }
 }

@@ -12,13 +12,7 @@ public enum YAMLLoader {
         file: String? = nil,
         limits: YAMLLimits = .default
     ) throws(YAMLError) -> YAMLNode? {
-        guard bytes.count <= limits.maxInputBytes else {
-            throw YAMLError(
-                code: .inputTooLarge,
-                message: "input is \(bytes.count) bytes, more than the limit of \(limits.maxInputBytes) bytes",
-                file: file
-            )
-        }
+        try limits.checkSize(of: bytes, file: file)
         do throws(YAMLError) {
             // libyaml keeps the raw pointer, so the whole parse happens inside this closure.
             return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> YAMLNode? in

@@ -13,13 +13,7 @@ public enum YAMLSyntaxParser {
     public static func parse(
         _ bytes: [UInt8], file: String? = nil, limits: YAMLLimits = .default
     ) throws(YAMLError) -> YAMLSyntaxNode? {
-        guard bytes.count <= limits.maxInputBytes else {
-            throw YAMLError(
-                code: .inputTooLarge,
-                message: "input is \(bytes.count) bytes, more than the limit of \(limits.maxInputBytes) bytes",
-                file: file
-            )
-        }
+        try limits.checkSize(of: bytes, file: file)
         do throws(YAMLError) {
             return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> YAMLSyntaxNode? in
                 let hasBOM = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF
