@@ -6,7 +6,7 @@ import Foundation
 ///
 /// The server lives under a small Python wrapper that stops it (fast shutdown) when its stdin closes, so it
 /// also ends when the test process dies. Use `LocalPostgres.with { server in ... }`, which always stops it.
-public final class LocalPostgres: Sendable {
+public final class LocalPostgres: TestServer {
     /// The superuser.
     public let user = "dltaf_test"
     /// Its password.
@@ -38,19 +38,6 @@ public final class LocalPostgres: Sendable {
             return folder
         }
         return nil
-    }
-
-    /// Starts a server, runs `body`, and stops the server and removes its files whatever `body` does.
-    public static func with<T>(_ body: (LocalPostgres) async throws -> T) async throws -> T {
-        let server = try await start()
-        do {
-            let value = try await body(server)
-            await server.stop()
-            return value
-        } catch {
-            await server.stop()
-            throw error
-        }
     }
 
     /// Starts a server; `stop()` it at the end.

