@@ -140,7 +140,7 @@ struct Execution {
                 let answer = try await runner.provider.call(
                     ProtocolMethod.runnerValidate, params: .object(params), timeout: request.validateTimeout)
                 let diagnostics = (answer["diagnostics"]?.arrayValue ?? []).map(Diagnostic.init(json:))
-                let located = diagnostics.map { locate($0, in: prepared.manifest) }
+                let located = diagnostics.map(prepared.manifest.locate(runnerDiagnostic:))
                 for finding in located where finding.severity == .warning {
                     console.log(.warning, source: prepared.runnerKind, finding.description)
                     result.warnings.append(finding.description)
@@ -320,12 +320,6 @@ struct Execution {
         return RunError(category, code: errorCode, message: failure.description, exitCode: .runFailed)
     }
 
-    private func locate(_ diagnostic: Diagnostic, in manifest: Manifest) -> ManifestDiagnostic {
-        let path = diagnostic.path.flatMap { ManifestPath(pointer: $0) } ?? .root
-        let severity: ManifestDiagnostic.Severity = diagnostic.severity == .error ? .error : .warning
-        return manifest.diagnostic(
-            "runner.\(diagnostic.code ?? "invalid")", diagnostic.message, at: path, severity: severity)
-    }
 }
 
 /// Measures the phases of a run.

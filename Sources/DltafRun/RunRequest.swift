@@ -42,7 +42,9 @@ public struct RunRequest: Sendable {
     /// Limit for each hook call.
     public var hookTimeout: Duration = .seconds(60)
     /// Limit for the runner's validate.
-    public var validateTimeout: Duration = .seconds(60)
+    public var validateTimeout: Duration = RunRequest.defaultValidateTimeout
+    /// The default bound of one `runner/validate` call (also what `manifest lint` uses).
+    public static let defaultValidateTimeout: Duration = .seconds(60)
     /// Limit for the runner's run; nil waits as long as the runner works.
     public var runTimeout: Duration?
     /// Limit for each online check of `--dry-run-online` (`--online-timeout-seconds`); nil uses `checkTimeout`.

@@ -12,8 +12,8 @@ extension Dltaf.ManifestGroup {
             abstract: "Check manifests: schema, naming, depends_on, hook and check names, the runner's validate.",
             discussion: """
                 Each manifest gets one line, OK or FAIL, then its findings as file:line:column: message [at key]. \
-                Manifests are checked concurrently; plugins are started only for manifests that list them or \
-                whose source.kind is served by a plugin.
+                Manifests are checked concurrently; plugins are started only for manifests that list them, \
+                once per lint for every manifest that lists the same specs.
 
                 Checks: every key of manifest v1 (unknown keys are errors, with a suggestion), the naming rule \
                 dlt__<source>__to__<destination>__<dataset> (the name must equal the file name), \

@@ -248,6 +248,41 @@ struct LintCommandTests {
         #expect(unknown.stdout.contains("no runner for source.kind \"acme\""), "\(unknown.stdout)")
     }
 
+    @Test func onePluginProcessServesEveryManifestOfItsKind() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.pythonPlugin(
+            spec: "acme.runner",
+            body: """
+                @plugin.validator("acme")
+                def validate(call):
+                    with open(os.path.join(call.context["manifest_dir"], "pids.log"), "a") as log:
+                        log.write(str(os.getpid()) + "\\n")
+                    rows = call.manifest["source"].get("rows", 0)
+                    return [] if isinstance(rows, int) else [{"severity": "error", "message": "rows must be an integer", "path": "/source/rows"}]
+
+                @plugin.runner("acme")
+                def run(call):
+                    return {"status": "success"}
+                """)
+        for index in 0..<6 {
+            let name = "dlt__acme\(index)__to__test__raw"
+            try workspace.write(
+                "m/\(name).yaml",
+                "version: 1\npipeline: {name: \(name), destination: test, dataset: raw}\n"
+                    + "source: {kind: acme, rows: \(index == 3 ? "many" : "1")}\nrun: {runners: {plugins: [acme.runner]}}\n"
+            )
+        }
+        let output = try await lint(workspace, ["--manifests-dir", "m"])
+        #expect(output.status == 1)
+        #expect(Corpus.verdicts(output.stdout).values.filter { !$0 }.count == 1, "\(output.stdout)")
+        #expect(output.stdout.contains("m/dlt__acme3__to__test__raw.yaml:3:"))
+        #expect(output.stdout.contains("rows must be an integer [at source.rows]"))
+        let pids = workspace.read("m/pids.log").split(separator: "\n")
+        #expect(pids.count == 6)
+        #expect(Set(pids).count == 1, "one plugin process for the six manifests: \(pids)")
+    }
+
     @Test func findingsNeverQuoteASecret() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }

@@ -57,13 +57,17 @@ public struct ManifestLinter: Sendable {
     /// Lints every file.
     public func lint() async -> LintReport {
         if options.failFast {
+            let pool = LintPluginPool(
+                console: console, environment: options.environment,
+                includeEnvironmentPlugins: options.includeEnvironmentPlugins)
             var items: [LintItem] = []
             for file in options.files {
                 var item = await lintAlone(file)
-                if item.ok, let extra = await pluginFindings(for: item, manifest: nil) { item.findings += extra }
-                items.append(item)
+                if let extra = await pluginFindings(for: item, manifest: nil, pool: pool) { item.findings += extra }
+                items.append(sorted(item))
                 if !item.ok { break }
             }
+            await pool.shutdownAll()
             return LintReport(items: items)
         }
         var checked = await loadAndValidateAll()
@@ -73,12 +77,17 @@ public struct ManifestLinter: Sendable {
         for index in checked.indices {
             checked[index].item.findings += graphFindings[checked[index].item.file] ?? []
         }
+        let pool = LintPluginPool(
+            console: console, environment: options.environment,
+            includeEnvironmentPlugins: options.includeEnvironmentPlugins)
         let pluginResults = await withTaskGroup(of: (Int, [ManifestDiagnostic]).self) { group in
             var next = 0
             var collected: [(Int, [ManifestDiagnostic])] = []
             func submit(_ index: Int) {
                 let entry = checked[index]
-                group.addTask { (index, await pluginFindings(for: entry.item, manifest: entry.manifest) ?? []) }
+                group.addTask {
+                    (index, await pluginFindings(for: entry.item, manifest: entry.manifest, pool: pool) ?? [])
+                }
             }
             while next < checked.count, next < 4 {
                 submit(next)
@@ -93,6 +102,7 @@ public struct ManifestLinter: Sendable {
             }
             return collected
         }
+        await pool.shutdownAll()
         for (index, findings) in pluginResults { checked[index].item.findings += findings }
         return LintReport(items: checked.map { sorted($0.item) })
     }
@@ -163,8 +173,11 @@ public struct ManifestLinter: Sendable {
         return item
     }
 
-    /// Findings that need plugins; nil when none had to be started.
-    private func pluginFindings(for item: LintItem, manifest: Manifest?) async -> [ManifestDiagnostic]? {
+    /// Findings that need the plugin catalog: hook and check names, and a plugin runner's own validate. Plugins
+    /// come from `pool`, started once per distinct set of specs; nil when the manifest already failed.
+    private func pluginFindings(for item: LintItem, manifest: Manifest?, pool: LintPluginPool) async
+        -> [ManifestDiagnostic]?
+    {
         guard item.ok else { return nil }
         let loaded: Manifest
         if let manifest {
@@ -176,54 +189,72 @@ public struct ManifestLinter: Sendable {
             loaded = manifest
         }
         let kind = loaded.sourceKind ?? ""
-        if !Self.schemaKinds.contains(kind) {
-            return await validateWithRunner(loaded)
+        let specs: [PluginRegistryKind: [SpecEntry]]
+        do {
+            specs = try SpecSources.lists(
+                manifest: loaded, environment: options.environment,
+                includeEnvironment: options.includeEnvironmentPlugins)
+        } catch {
+            let message =
+                error.inManifest
+                ? error.invalid.description : "\(error.kind.environmentVariable): \(error.invalid.description)"
+            return [loaded.diagnostic("plugin.invalid_spec", message, at: SpecSources.manifestPath(of: error.kind))]
         }
-        return await checkNames(loaded)
-    }
-
-    /// A plugin runner's kind: the whole validate-only run (plugins started, names resolved, runner validate).
-    private func validateWithRunner(_ manifest: Manifest) async -> [ManifestDiagnostic] {
-        var request = RunRequest(manifestPath: manifest.file, environment: options.environment)
-        request.mode = .validateOnly
-        request.includeEnvironmentPlugins = options.includeEnvironmentPlugins
-        let orchestrator = RunOrchestrator(console: console, hostVersion: DltafVersion.current)
-        let result = await orchestrator.run(request)
-        guard let error = result.error else { return [] }
-        let located = error.diagnostics.filter { $0.severity == .error }
-        if !located.isEmpty { return located }
-        return [
-            ManifestDiagnostic(
-                code: "lint.\(error.code)", message: error.message, file: manifest.file, mark: nil, path: nil)
-        ]
-    }
-
-    /// A built-in kind: hook and check names must exist (starting the listed plugins when there are any).
-    private func checkNames(_ manifest: Manifest) async -> [ManifestDiagnostic] {
-        var hooks = builtinHooks
-        var checks = builtinChecks
-        var findings: [ManifestDiagnostic] = []
-        let hasSpecs =
-            (try? SpecSources.lists(
-                manifest: manifest, environment: options.environment,
-                includeEnvironment: options.includeEnvironmentPlugins))?.values.contains { !$0.isEmpty } ?? true
-        let selects =
-            manifest.value(at: ["run", "hooks"]) != nil || manifest.value(at: ["run", "online_checks"]) != nil
-        guard hasSpecs || selects else { return [] }
-        if hasSpecs {
-            var inspector = PluginInspector(environment: options.environment, manifestPath: manifest.file)
-            inspector.includeEnvironmentPlugins = options.includeEnvironmentPlugins
-            let listing = await inspector.list(console: console)
-            for row in listing.rows where row.kind == "hook" { hooks.insert(row.name) }
-            for row in listing.rows where row.kind == "check" { checks.insert(row.name) }
-            findings += listing.errors.map {
-                ManifestDiagnostic(code: "lint.plugin", message: $0, file: manifest.file, mark: nil, path: nil)
-            }
+        let hasSpecs = specs.values.contains { !$0.isEmpty }
+        if !hasSpecs, Self.schemaKinds.contains(kind) {
+            // Nothing to start: the built-in names are all there is.
+            return namesFindings(loaded, hooks: builtinHooks, checks: builtinChecks)
         }
-        findings += unknownNames(manifest, section: "hooks", available: hooks, python: CompatibilityNames.hooks)
-        findings += unknownNames(
-            manifest, section: "online_checks", available: checks, python: CompatibilityNames.checks)
+        let session = await pool.session(for: loaded, specs: specs)
+        guard let catalog = session.catalog else {
+            guard let failure = session.failure else { return [] }
+            let located = failure.diagnostics.filter { $0.severity == .error }
+            return located.isEmpty
+                ? [loaded.diagnostic("lint.\(failure.code)", failure.message, at: .root)] : located
+        }
+        var findings = namesFindings(loaded, hooks: catalog.hooks.nameSet, checks: catalog.checks.nameSet)
+        guard !Self.schemaKinds.contains(kind) || catalog.runners[kind] != nil else { return findings }
+        guard let runner = catalog.runners[kind] else {
+            let available = catalog.runners.names
+            let list = available.isEmpty ? "none (no runner plugin is listed)" : available.joined(separator: ", ")
+            findings.append(
+                loaded.diagnostic(
+                    "runner.unknown_kind",
+                    "no runner for source.kind \"\(kind)\"\(NameSelection.hint(for: kind, in: Set(available))); "
+                        + "available kinds: \(list). List the runner's plugin in run.runners.plugins or "
+                        + "DLT_RUNNER_PLUGINS", at: ["source", "kind"]))
+            return findings
+        }
+        findings += await runnerValidate(loaded, kind: kind, provider: runner.provider, runID: pool.contextRunID)
         return findings
+    }
+
+    /// The runner's own `runner/validate`, as `dltaf exec --validate-only` calls it.
+    private func runnerValidate(_ manifest: Manifest, kind: String, provider: Provider, runID: String) async
+        -> [ManifestDiagnostic]
+    {
+        let params: JSONObject = [
+            "kind": .string(kind), "manifest": manifest.value,
+            "context": CallContext.make(manifest: manifest, runID: runID, startedAt: Date(), mode: .validateOnly),
+        ]
+        do throws(PluginFailure) {
+            let answer = try await provider.call(
+                ProtocolMethod.runnerValidate, params: .object(params), timeout: RunRequest.defaultValidateTimeout)
+            return (answer["diagnostics"]?.arrayValue ?? []).map(Diagnostic.init(json:))
+                .map(manifest.locate(runnerDiagnostic:))
+        } catch {
+            return [
+                manifest.diagnostic(
+                    "lint.runner_validate_failed", "the \(kind) runner could not validate: \(error.summary)",
+                    at: ["source", "kind"])
+            ]
+        }
+    }
+
+    /// Unknown names in `run.hooks` and `run.online_checks`.
+    private func namesFindings(_ manifest: Manifest, hooks: Set<String>, checks: Set<String>) -> [ManifestDiagnostic] {
+        unknownNames(manifest, section: "hooks", available: hooks, python: CompatibilityNames.hooks)
+            + unknownNames(manifest, section: "online_checks", available: checks, python: CompatibilityNames.checks)
     }
 
     private func unknownNames(
