@@ -48,7 +48,8 @@ struct InfraCheckSession: CheckScope {
                 builtins: Builtins.all(console: console, environment: request.environment),
                 plugins: sets.flatMap(\.handles))
             let selection = NameSelection(manifest: manifest, section: ["run", "online_checks"])
-            let unknown = selection.apply(defaults: [], available: catalog.checks.nameSet).unknown
+            let unknown = UnknownNames.relevant(
+                selection.apply(defaults: [], available: catalog.checks.nameSet).unknown, in: .onlineChecks)
             let failures = started.compactMap { spec, outcome -> String? in
                 guard case .failure(let error) = outcome else { return nil }
                 return "check plugin failed to load: \(spec) (\(error.message))"
@@ -56,13 +57,8 @@ struct InfraCheckSession: CheckScope {
             if !unknown.isEmpty, failures.isEmpty {
                 throw RunError.manifest(
                     ManifestError(
-                        unknown.map { name, path in
-                            manifest.diagnostic(
-                                "check.unknown",
-                                "unknown online check \"\(name)\"\(NameSelection.hint(for: name, in: catalog.checks.nameSet)); "
-                                    + "available: \(catalog.checks.names.joined(separator: ", "))",
-                                at: path)
-                        }))
+                        UnknownNames.findings(
+                            unknown, in: .onlineChecks, of: manifest, available: catalog.checks.nameSet)))
             }
             let results: [JSONValue] = started.map { spec, outcome in
                 switch outcome {

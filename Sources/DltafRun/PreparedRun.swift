@@ -82,25 +82,11 @@ struct PreparedRun: Sendable {
             let hooks = hookSelection.apply(defaults: defaultHooks.filter(hookNames.contains), available: hookNames)
             let checkSelection = NameSelection(manifest: manifest, section: ["run", "online_checks"])
             let checkNames = catalog.checks.nameSet
-            let unknownChecks = checkSelection.apply(defaults: [], available: checkNames).unknown
-                .filter { !CompatibilityNames.isDisabledPythonBuiltin($0, in: CompatibilityNames.checks) }
             let findings =
-                hooks.unknown.filter { !CompatibilityNames.isDisabledPythonBuiltin($0, in: CompatibilityNames.hooks) }
-                .map { unknown in
-                    manifest.diagnostic(
-                        "hook.unknown",
-                        "unknown hook \"\(unknown.name)\"\(NameSelection.hint(for: unknown.name, in: hookNames)); "
-                            + "available: \(catalog.hooks.names.joined(separator: ", ")) "
-                            + "(plugin hooks must be listed in run.hooks.plugins or DLT_HOOK_PLUGINS)",
-                        at: unknown.path)
-                }
-                + unknownChecks.map { unknown in
-                    manifest.diagnostic(
-                        "check.unknown",
-                        "unknown online check \"\(unknown.name)\"\(NameSelection.hint(for: unknown.name, in: checkNames)); "
-                            + "available: \(catalog.checks.names.joined(separator: ", "))",
-                        at: unknown.path)
-                }
+                UnknownNames.findings(hooks.unknown, in: .hooks, of: manifest, available: hookNames)
+                + UnknownNames.findings(
+                    checkSelection.apply(defaults: [], available: checkNames).unknown, in: .onlineChecks,
+                    of: manifest, available: checkNames)
             guard findings.isEmpty else { throw RunError.manifest(ManifestError(findings)) }
             return PreparedRun(
                 manifest: manifest, plugins: plugins, catalog: catalog, runnerKind: runnerKind,

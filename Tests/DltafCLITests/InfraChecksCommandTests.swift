@@ -165,6 +165,15 @@ struct InfraChecksRunTests {
         let (output, _) = try await runChecks(workspace)
         #expect(output.status == 2)
         #expect(output.stderr.contains("unknown online check \"nope\""))
+        // The Python dltaf's built-in checks may be disabled (as `exec` and `manifest lint` accept); asking for
+        // one says where it comes from.
+        try workspace.write("m.yaml", checksManifest("disable: [kafka, clickhouse]"))
+        let (disabled, _) = try await runChecks(workspace)
+        #expect(disabled.status == 0, "\(disabled.stderr)")
+        try workspace.write("m.yaml", checksManifest("enable: [kafka]"))
+        let (enabled, _) = try await runChecks(workspace)
+        #expect(enabled.status == 2)
+        #expect(enabled.stderr.contains("online check \"kafka\" is built into the Python dltaf, not into dltaf"))
         let missing = try await workspace.dltaf(["infra-checks", "run", "--manifest", "absent.yaml"])
         #expect(missing.status == 2)
     }

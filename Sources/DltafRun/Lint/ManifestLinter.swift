@@ -203,7 +203,7 @@ public struct ManifestLinter: Sendable {
         let hasSpecs = specs.values.contains { !$0.isEmpty }
         if !hasSpecs, Self.schemaKinds.contains(kind) {
             // Nothing to start: the built-in names are all there is.
-            return namesFindings(loaded, hooks: builtinHooks, checks: builtinChecks)
+            return UnknownNames.findings(in: loaded, hooks: builtinHooks, checks: builtinChecks)
         }
         let session = await pool.session(for: loaded, specs: specs)
         guard let catalog = session.catalog else {
@@ -212,7 +212,7 @@ public struct ManifestLinter: Sendable {
             return located.isEmpty
                 ? [loaded.diagnostic("lint.\(failure.code)", failure.message, at: .root)] : located
         }
-        var findings = namesFindings(loaded, hooks: catalog.hooks.nameSet, checks: catalog.checks.nameSet)
+        var findings = UnknownNames.findings(in: loaded, hooks: catalog.hooks.nameSet, checks: catalog.checks.nameSet)
         guard !Self.schemaKinds.contains(kind) || catalog.runners[kind] != nil else { return findings }
         guard let runner = catalog.runners[kind] else {
             let available = catalog.runners.names
@@ -248,32 +248,6 @@ public struct ManifestLinter: Sendable {
                     "lint.runner_validate_failed", "the \(kind) runner could not validate: \(error.summary)",
                     at: ["source", "kind"])
             ]
-        }
-    }
-
-    /// Unknown names in `run.hooks` and `run.online_checks`.
-    private func namesFindings(_ manifest: Manifest, hooks: Set<String>, checks: Set<String>) -> [ManifestDiagnostic] {
-        unknownNames(manifest, section: "hooks", available: hooks, python: CompatibilityNames.hooks)
-            + unknownNames(manifest, section: "online_checks", available: checks, python: CompatibilityNames.checks)
-    }
-
-    private func unknownNames(
-        _ manifest: Manifest, section: String, available: Set<String>, python: Set<String>
-    ) -> [ManifestDiagnostic] {
-        let selection = NameSelection(manifest: manifest, section: ["run", section])
-        let what = section == "hooks" ? "hook" : "online check"
-        return selection.apply(defaults: [], available: available).unknown.compactMap { unknown in
-            if CompatibilityNames.isDisabledPythonBuiltin(unknown, in: python) { return nil }
-            if python.contains(unknown.name) {
-                return manifest.diagnostic(
-                    "lint.unknown_\(section)",
-                    "\(what) \"\(unknown.name)\" is built into the Python dltaf, not into dltaf; "
-                        + "provide it as a plugin (run.\(section).plugins) or remove it", at: unknown.path)
-            }
-            return manifest.diagnostic(
-                "lint.unknown_\(section)",
-                "unknown \(what) \"\(unknown.name)\"\(NameSelection.hint(for: unknown.name, in: available)); "
-                    + "available: \(available.sorted().joined(separator: ", "))", at: unknown.path)
         }
     }
 }
