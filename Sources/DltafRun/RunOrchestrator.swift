@@ -132,15 +132,11 @@ struct Execution {
         }
 
         // The runner's own validation.
-        let params: JSONObject = [
-            "kind": .string(prepared.runnerKind), "manifest": prepared.manifest.value, "context": context,
-        ]
         if let runner {
             do throws(PluginFailure) {
-                let answer = try await runner.provider.call(
-                    ProtocolMethod.runnerValidate, params: .object(params), timeout: request.validateTimeout)
-                let diagnostics = (answer["diagnostics"]?.arrayValue ?? []).map(Diagnostic.init(json:))
-                let located = diagnostics.map(prepared.manifest.locate(runnerDiagnostic:))
+                let located = try await runner.provider.validate(
+                    kind: prepared.runnerKind, manifest: prepared.manifest, context: context,
+                    timeout: request.validateTimeout)
                 for finding in located where finding.severity == .warning {
                     console.log(.warning, source: prepared.runnerKind, finding.description)
                     result.warnings.append(finding.description)
@@ -225,10 +221,11 @@ struct Execution {
 
         // The runner.
         let handle: PluginHandle? = if case .plugin(let handle) = runner.provider { handle } else { nil }
-        var runParams = params
-        // The credentials resolved from `connections`, for this runner only (PROTOCOL.md: `runner/run`'s env).
-        runParams["env"] = .object(
-            JSONObject(prepared.secrets.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+        let runParams: JSONObject = [
+            "kind": .string(prepared.runnerKind), "manifest": prepared.manifest.value, "context": context,
+            // The credentials resolved from `connections`, for this runner only (PROTOCOL.md: `runner/run`'s env).
+            "env": .object(JSONObject(prepared.secrets.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+        ]
         do throws(PluginFailure) {
             let answer = try await runner.provider.call(
                 ProtocolMethod.runnerRun, params: .object(runParams), timeout: request.runTimeout)

@@ -233,15 +233,11 @@ public struct ManifestLinter: Sendable {
     private func runnerValidate(_ manifest: Manifest, kind: String, provider: Provider, runID: String) async
         -> [ManifestDiagnostic]
     {
-        let params: JSONObject = [
-            "kind": .string(kind), "manifest": manifest.value,
-            "context": CallContext.make(manifest: manifest, runID: runID, startedAt: Date(), mode: .validateOnly),
-        ]
         do throws(PluginFailure) {
-            let answer = try await provider.call(
-                ProtocolMethod.runnerValidate, params: .object(params), timeout: RunRequest.defaultValidateTimeout)
-            return (answer["diagnostics"]?.arrayValue ?? []).map(Diagnostic.init(json:))
-                .map(manifest.locate(runnerDiagnostic:))
+            return try await provider.validate(
+                kind: kind, manifest: manifest,
+                context: CallContext.make(manifest: manifest, runID: runID, startedAt: Date(), mode: .validateOnly),
+                timeout: RunRequest.defaultValidateTimeout)
         } catch {
             return [
                 manifest.diagnostic(

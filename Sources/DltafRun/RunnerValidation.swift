@@ -1,0 +1,27 @@
+import DltafJSON
+import DltafManifest
+import DltafPluginHost
+import DltafProtocol
+
+extension Manifest {
+    /// A runner's `runner/validate` finding, located in this manifest (its JSON pointer becomes a key path).
+    func locate(runnerDiagnostic diagnostic: Diagnostic) -> ManifestDiagnostic {
+        let path = diagnostic.path.flatMap { ManifestPath(pointer: $0) } ?? .root
+        let severity: ManifestDiagnostic.Severity = diagnostic.severity == .error ? .error : .warning
+        return self.diagnostic(
+            "runner.\(diagnostic.code ?? "invalid")", diagnostic.message, at: path, severity: severity)
+    }
+}
+
+extension Provider {
+    /// The runner's own `runner/validate` of `manifest` for `kind` (as `exec` and `manifest lint` call it), its
+    /// findings located in the manifest.
+    func validate(kind: String, manifest: Manifest, context: JSONValue, timeout: Duration) async throws(PluginFailure)
+        -> [ManifestDiagnostic]
+    {
+        let params: JSONObject = ["kind": .string(kind), "manifest": manifest.value, "context": context]
+        let answer = try await call(ProtocolMethod.runnerValidate, params: .object(params), timeout: timeout)
+        return (answer["diagnostics"]?.arrayValue ?? []).map(Diagnostic.init(json:))
+            .map(manifest.locate(runnerDiagnostic:))
+    }
+}
