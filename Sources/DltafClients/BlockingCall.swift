@@ -8,7 +8,7 @@ import Dispatch
 #endif
 
 /// A C cancellation flag owned by Swift: set when the awaiting task is cancelled, polled by the C loops.
-final class CancelToken: @unchecked Sendable {
+package final class CancelToken: @unchecked Sendable {
     // The pointee is a C11 atomic; the pointer itself never changes after init.
     let pointer: OpaquePointer?
 
@@ -19,9 +19,10 @@ final class CancelToken: @unchecked Sendable {
     deinit { dltaf_cancel_token_destroy(pointer) }
 }
 
-/// Runs a blocking C call on a Dispatch thread, never on the cooperative pool, and resumes the caller with
-/// its value. Cancelling the calling task sets the token the call polls.
-func runBlocking<Value: Sendable>(_ work: @escaping @Sendable (CancelToken) -> Value) async -> Value {
+/// Runs a blocking call on a Dispatch thread, never on the cooperative pool, and resumes the caller with its
+/// value. Cancelling the calling task sets the token the call may poll. (Also used by DltafRun for socket probes
+/// and CPU-bound batches.)
+package func runBlocking<Value: Sendable>(_ work: @escaping @Sendable (CancelToken) -> Value) async -> Value {
     let token = CancelToken()
     return await withTaskCancellationHandler {
         await withCheckedContinuation { continuation in

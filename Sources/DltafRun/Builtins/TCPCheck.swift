@@ -1,3 +1,4 @@
+import DltafClients
 import DltafJSON
 import DltafProtocol
 import Foundation
@@ -49,11 +50,7 @@ struct TCPCheck: BuiltinExtension {
 
     /// Connects to one `host:port` with a timeout, off the cooperative thread pool.
     static func probe(_ endpoint: String, timeout: Double) async -> JSONValue {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: probeBlocking(endpoint, timeout: timeout))
-            }
-        }
+        await runBlocking { _ in probeBlocking(endpoint, timeout: timeout) }
     }
 
     private static func probeBlocking(_ endpoint: String, timeout: Double) -> JSONValue {

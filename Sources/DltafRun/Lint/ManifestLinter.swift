@@ -1,8 +1,10 @@
+import DltafClients
 import DltafJSON
 public import DltafManifest
 import DltafPluginHost
 import DltafProtocol
 import Foundation
+import Synchronization
 
 /// `dltaf manifest lint`: the schema and cross-section rules of every manifest, `depends_on` across them, and
 /// the checks that need plugins (hook and check names, a plugin runner's own validate).
@@ -107,9 +109,7 @@ public struct ManifestLinter: Sendable {
         return LintReport(items: checked.map { sorted($0.item) })
     }
 
-    typealias CheckedResult = Checked
-
-    struct Checked: Sendable {
+    private struct Checked: Sendable {
         var item: LintItem
         var manifest: Manifest?
     }
@@ -118,20 +118,18 @@ public struct ManifestLinter: Sendable {
     /// Dispatch threads rather than the cooperative pool.
     private func loadAndValidateAll() async -> [Checked] {
         let files = options.files
-        let results = CheckedSlots(count: files.count)
         let width = max(1, options.concurrency)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                let chunk = max(1, (files.count + width - 1) / width)
-                DispatchQueue.concurrentPerform(iterations: (files.count + chunk - 1) / chunk) { part in
-                    for index in (part * chunk)..<min(files.count, (part + 1) * chunk) {
-                        results.store(loadAndValidate(files[index]), at: index)
-                    }
+        return await runBlocking { _ in
+            let slots = Mutex<[Checked?]>(Array(repeating: nil, count: files.count))
+            let chunk = max(1, (files.count + width - 1) / width)
+            DispatchQueue.concurrentPerform(iterations: (files.count + chunk - 1) / chunk) { part in
+                for index in (part * chunk)..<min(files.count, (part + 1) * chunk) {
+                    let checked = loadAndValidate(files[index])
+                    slots.withLock { $0[index] = checked }
                 }
-                continuation.resume()
             }
+            return slots.withLock { $0.compactMap { $0 } }
         }
-        return results.all()
     }
 
     private func loadAndValidate(_ file: String) -> Checked {
@@ -245,24 +243,5 @@ public struct ManifestLinter: Sendable {
                     at: ["source", "kind"])
             ]
         }
-    }
-}
-
-/// One result slot per manifest, filled from several threads.
-private final class CheckedSlots: @unchecked Sendable {
-    // Guarded by `lock`; each slot is written once.
-    private var slots: [ManifestLinter.CheckedResult?]
-    private let lock = NSLock()
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func store(_ value: ManifestLinter.CheckedResult, at index: Int) {
-        lock.withLock { slots[index] = value }
-    }
-
-    func all() -> [ManifestLinter.CheckedResult] {
-        lock.withLock { slots.compactMap { $0 } }
     }
 }
