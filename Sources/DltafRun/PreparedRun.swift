@@ -104,7 +104,7 @@ struct PreparedRun: Sendable {
     {
         let kind = manifest.sourceKind ?? ""
         guard catalog.runners[kind] == nil else { return kind }
-        if mode.isPlanMode, SQLSourceRulesKinds.all.contains(kind) { return kind }
+        if mode.isPlanMode, ManifestSchema.builtinSourceKinds.contains(kind) { return kind }
         let available = catalog.runners.names
         let hint = NameSelection.hint(for: kind, in: Set(available))
         let list = available.isEmpty ? "none (no runner plugin is listed)" : available.joined(separator: ", ")

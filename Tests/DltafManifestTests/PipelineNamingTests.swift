@@ -34,3 +34,11 @@ struct PipelineNamingTests {
                 == "dlt__oracle_colvir__to__clickhouse__raw")
     }
 }
+
+@Suite("built-in source kinds")
+struct BuiltinSourceKindsTests {
+    @Test func derivedFromTheSourceShapes() {
+        #expect(
+            ManifestSchema.builtinSourceKinds == ["sqldb", "oracle", "oracle_custom_sql", "sql_database", "mongodb"])
+    }
+}

@@ -23,6 +23,13 @@ public enum ManifestSchema {
                 Property("task_group", .string(), description: "Groups pipelines for Airflow and depends_on: {group}."),
             ]))
 
+    /// The source kinds whose shape and rules the schema knows (`sqldb`, its legacy aliases, `mongodb`): no runner
+    /// plugin is needed to check them.
+    public static let builtinSourceKinds: Set<String> = {
+        guard case .discriminated(_, let cases, _) = SourceSchemas.source else { return [] }
+        return Set(cases.flatMap(\.values))
+    }()
+
     /// Keys removed by the loader before validation: consumer metadata.
     public static let metadataKeys = ["catalog"]
 

@@ -188,9 +188,3 @@ enum SQLSourceRules {
         return names
     }
 }
-
-/// The source kinds whose shape and rules the schema knows (no runner plugin is needed to check them).
-public enum SQLSourceRulesKinds {
-    /// `sqldb`, its legacy aliases, and `mongodb`.
-    public static let all: Set<String> = SQLSourceRules.kinds.union(["mongodb"])
-}

@@ -3,9 +3,6 @@
 enum SourceSchemas {
     typealias Property = ObjectSchema.Property
 
-    /// The kinds the schema knows.
-    static let knownKinds = ["sqldb", "oracle", "oracle_custom_sql", "sql_database", "mongodb"]
-
     static let source: SchemaNode = .discriminated(
         key: "kind",
         cases: [

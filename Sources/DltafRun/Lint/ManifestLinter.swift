@@ -38,9 +38,6 @@ public struct ManifestLinter: Sendable {
         }
     }
 
-    /// The kinds whose shape and rules dltaf knows without a runner plugin.
-    public static let schemaKinds: Set<String> = SQLSourceRulesKinds.all
-
     private let options: Options
     private let console: Console
     /// The names of the built-in hooks and checks (built once: building them reads the environment).
@@ -199,7 +196,7 @@ public struct ManifestLinter: Sendable {
             return [loaded.diagnostic("plugin.invalid_spec", message, at: SpecSources.manifestPath(of: error.kind))]
         }
         let hasSpecs = specs.values.contains { !$0.isEmpty }
-        if !hasSpecs, Self.schemaKinds.contains(kind) {
+        if !hasSpecs, ManifestSchema.builtinSourceKinds.contains(kind) {
             // Nothing to start: the built-in names are all there is.
             return UnknownNames.findings(in: loaded, hooks: builtinHooks, checks: builtinChecks)
         }
@@ -211,7 +208,7 @@ public struct ManifestLinter: Sendable {
                 ? [loaded.diagnostic("lint.\(failure.code)", failure.message, at: .root)] : located
         }
         var findings = UnknownNames.findings(in: loaded, hooks: catalog.hooks.nameSet, checks: catalog.checks.nameSet)
-        guard !Self.schemaKinds.contains(kind) || catalog.runners[kind] != nil else { return findings }
+        guard !ManifestSchema.builtinSourceKinds.contains(kind) || catalog.runners[kind] != nil else { return findings }
         guard let runner = catalog.runners[kind] else {
             let available = catalog.runners.names
             let list = available.isEmpty ? "none (no runner plugin is listed)" : available.joined(separator: ", ")
