@@ -95,33 +95,22 @@ extension Dltaf.ManifestGroup {
         }
 
         /// The files to lint, and whether they are a whole folder.
+        /// The files to lint, and whether they are whole folders (then depends_on targets must be among them).
         private func collectFiles() throws -> ([String], Bool) {
-            var files: [String] = []
-            var wholeFolder = false
             let named = paths + manifests
-            if named.isEmpty {
-                guard isDirectory(manifestsDirectory) else {
-                    Output.printError(
-                        "error: manifests folder not found: \(ManifestLoader.absolutePath(manifestsDirectory))")
-                    throw ExitCode(2)
-                }
-                files = manifestFiles(in: manifestsDirectory)
-                wholeFolder = true
-            } else {
-                for path in named {
-                    if isDirectory(path) {
-                        files += manifestFiles(in: path)
-                        wholeFolder = true
-                    } else {
-                        files.append(ManifestLoader.absolutePath(path))
-                    }
-                }
+            if named.isEmpty, !isDirectory(manifestsDirectory) {
+                Output.printError(
+                    "error: manifests folder not found: \(ManifestLoader.absolutePath(manifestsDirectory))")
+                throw ExitCode(2)
+            }
+            let files = (named.isEmpty ? [manifestsDirectory] : named).flatMap { path in
+                isDirectory(path) ? manifestFiles(in: path) : [ManifestLoader.absolutePath(path)]
             }
             guard !files.isEmpty else {
                 Output.printError("error: no manifests found (*.yaml, *.yml)")
                 throw ExitCode(2)
             }
-            return (files, wholeFolder && manifests.isEmpty && paths.allSatisfy(isDirectory))
+            return (files, manifests.isEmpty && paths.allSatisfy(isDirectory))
         }
 
         private func isDirectory(_ path: String) -> Bool {
