@@ -6,20 +6,14 @@ import DltafManifest
 enum ExpectedTables {
     static func of(_ manifest: Manifest) -> [String] {
         guard let source = manifest.value["source"]?.objectValue else { return [] }
-        switch manifest.sourceKind ?? "" {
-        case "sqldb", "oracle":
-            let isQuery =
-                source["mode"]?.stringValue == "query"
-                || (source["mode"] == nil
-                    && (source["query"] != nil || source["queries"] != nil
-                        || (manifest.sourceKind == "oracle" && source["catalog"] == nil)))
-            if isQuery { return queryTables(source["query"]?["queries"] ?? source["queries"]) }
-            return catalogTables(source["catalog"]?.objectValue ?? source)
-        case "sql_database": return catalogTables(source)
-        case "oracle_custom_sql": return queryTables(source["queries"])
-        case "mongodb": return (source["collection_names"]?.arrayValue ?? []).map(text(of:))
-        default: return []
+        let kind = manifest.sourceKind ?? ""
+        if SQLSourceRules.kinds.contains(kind) {
+            let sql = SQLSourceRules.canonical(source)
+            if sql.mode == "query" { return queryTables(sql.queries?.items ?? []) }
+            return catalogTables(sql.catalog.mapValues(\.value))
         }
+        guard kind == "mongodb" else { return [] }
+        return (source["collection_names"]?.arrayValue ?? []).map(text(of:))
     }
 
     /// A value as text: a string as written, anything else as JSON.
@@ -28,14 +22,14 @@ enum ExpectedTables {
     }
 
     /// `queries[].table_name`, else `name`.
-    private static func queryTables(_ queries: JSONValue?) -> [String] {
-        (queries?.arrayValue ?? []).compactMap { query in
+    private static func queryTables(_ queries: [JSONValue]) -> [String] {
+        queries.compactMap { query in
             (query["table_name"]?.stringValue).flatMap { $0.isEmpty ? nil : $0 } ?? query["name"]?.stringValue
         }
     }
 
     /// `schemas: {name: {tables}}` as `schema__table`, else `tables` without `table_name_transform.drop_prefix`.
-    private static func catalogTables(_ catalog: JSONObject) -> [String] {
+    private static func catalogTables(_ catalog: [String: JSONValue]) -> [String] {
         if let schemas = catalog["schemas"]?.objectValue, !schemas.isEmpty {
             return schemas.flatMap { schema, body in
                 (body["tables"]?.arrayValue ?? []).map { "\(schema)__\(text(of: $0))" }

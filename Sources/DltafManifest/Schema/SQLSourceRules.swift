@@ -3,9 +3,10 @@ import Foundation
 
 /// What the built-in SQL kinds (`sqldb`, `oracle`, `oracle_custom_sql`, `sql_database`) need beyond their shape:
 /// the checks the Python dltaf's sqldb runner makes in its `validate`, so that lint gives the same verdict
-/// without a SQL runner present.
-enum SQLSourceRules {
-    static let kinds: Set<String> = ["sqldb", "oracle", "oracle_custom_sql", "sql_database"]
+/// without a SQL runner present; and the one canonical reading of a SQL source (also used for the plan's tables).
+public enum SQLSourceRules {
+    /// The SQL kinds: `sqldb` and its legacy aliases.
+    public static let kinds: Set<String> = ["sqldb", "oracle", "oracle_custom_sql", "sql_database"]
 
     static let catalogTopLevelKeys = [
         "schema", "db_schema", "tables", "schemas", "reflection_level", "detect_precision_hints",
@@ -15,16 +16,21 @@ enum SQLSourceRules {
     static let dialectTopLevelKeys = ["init_sql", "thick_mode"]
 
     /// The canonical reading of a SQL source: kind aliases resolved, mode inferred, legacy keys folded in.
-    struct Canonical {
-        var dialect: String
-        var mode: String?
-        /// Each catalog key with the path where it was written.
-        var catalog: [String: (value: JSONValue, path: ManifestPath)] = [:]
-        var queries: (items: [JSONValue], path: ManifestPath)?
-        var hasCatalog = false
+    public struct Canonical: Sendable {
+        /// `generic`, `oracle`, ... (lowercased).
+        public var dialect: String
+        /// `catalog` or `query` (lowercased), nil when it cannot be inferred.
+        public var mode: String?
+        /// Each catalog key with the path where it was written (`source.catalog.tables` or legacy `source.tables`).
+        public var catalog: [String: (value: JSONValue, path: ManifestPath)] = [:]
+        /// The queries and where they were written (`source.query.queries` or legacy `source.queries`).
+        public var queries: (items: [JSONValue], path: ManifestPath)?
+        /// Whether any catalog key was written.
+        public var hasCatalog = false
     }
 
-    static func canonical(_ source: JSONObject) -> Canonical {
+    /// `source` read as the Python dltaf's sqldb normalizer reads it.
+    public static func canonical(_ source: JSONObject) -> Canonical {
         let kind = source["kind"]?.stringValue?.trimmedBlanks ?? ""
         let written = { (key: String) -> String in
             source[key]?.stringValue?.trimmedBlanks.lowercased() ?? ""
