@@ -1,3 +1,4 @@
+import DltafManifest
 import DltafYAML
 
 /// What the doctor found and did for one file.

@@ -125,15 +125,10 @@ public struct PluginInspector: Sendable {
             lock.plugins[spec.description] = try PluginLock.entry(for: plugin)
         }
         let text = JSONWriter(style: .pretty).string(lock.json) + "\n"
-        let temporary = lockPath + ".\(getpid()).tmp"
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+            try AtomicFile.write(Array(text.utf8), to: lockPath)
         } catch {
-            throw PluginLock.Problem(description: "cannot write \(temporary): \(error.localizedDescription)")
-        }
-        guard rename(temporary, lockPath) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw PluginLock.Problem(description: "cannot write \(lockPath)")
+            throw PluginLock.Problem(description: "cannot write \(error)")
         }
         return (lockPath, specs.map(\.description))
     }

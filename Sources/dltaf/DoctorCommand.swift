@@ -1,6 +1,7 @@
 import ArgumentParser
 import DltafDoctor
 import DltafJSON
+import DltafManifest
 import Foundation
 
 extension Dltaf.ManifestGroup {

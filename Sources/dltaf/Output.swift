@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafManifest
 import DltafProtocol
 import DltafRun
 import Foundation
@@ -28,17 +29,9 @@ enum Output {
         JSONWriter(style: .pretty).string(value)
     }
 
-    /// Writes `text` to `path` through a temporary file and a rename, so readers never see half a file.
-    static func writeAtomically(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        try Data((text + "\n").utf8).write(to: temporary)
-        if rename(temporary.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: reason])
-        }
+    /// Writes `text` and a final line break to `path` atomically (`AtomicFile`): readers never see half a file.
+    static func writeAtomically(_ text: String, to path: String) throws(AtomicFile.WriteError) {
+        try AtomicFile.write(Array((text + "\n").utf8), to: path)
     }
 
     /// The one-paragraph human summary of a run.

@@ -37,7 +37,7 @@ extension Dltaf.ManifestGroup {
             do {
                 try Output.writeAtomically(text, to: output)
             } catch {
-                Output.printError("error: cannot write \(output): \(error.localizedDescription)")
+                Output.printError("error: cannot write \(error)")
                 throw ExitCode(2)
             }
             Output.printError("wrote \(ManifestLoader.absolutePath(output))")
