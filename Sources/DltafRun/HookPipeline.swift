@@ -1,7 +1,7 @@
-import DltafJSON
+public import DltafJSON
 import DltafManifest
-import DltafPluginHost
-import DltafProtocol
+public import DltafPluginHost
+public import DltafProtocol
 
 /// Calls the selected hooks for one event, in order (`pre_run`) or in reverse (`post_run`, `on_error`).
 struct HookPipeline: Sendable {
@@ -10,29 +10,11 @@ struct HookPipeline: Sendable {
     var timeout: Duration
     let console: Console
 
-    /// What one hook call did.
-    struct Call: Sendable {
-        var hook: String
-        var event: HookEvent
-        var outcome: HookOutcome
-        var failure: PluginFailure?
-        var milliseconds: Double
-
-        var json: JSONValue {
-            var object: JSONObject = [
-                "hook": .string(hook), "event": .string(event.rawValue), "ok": .bool(outcome.ok),
-                "duration_ms": .double(milliseconds.rounded3),
-            ]
-            if let message = outcome.message { object["message"] = .string(message) }
-            return .object(object)
-        }
-    }
-
     /// Runs `pre_run` on each hook in order and stops at the first veto (an `ok: false` answer or a failure).
     ///
     /// - Returns: every call made, and how many hooks were reached (for `on_error`).
-    func preRun() async -> (calls: [Call], reached: Int, veto: Call?) {
-        var calls: [Call] = []
+    func preRun() async -> (calls: [HookCall], reached: Int, veto: HookCall?) {
+        var calls: [HookCall] = []
         for (index, name) in prepared.selectedHooks.enumerated() {
             guard let call = await invoke(name, .preRun, extra: [:]) else { continue }
             calls.append(call)
@@ -42,8 +24,8 @@ struct HookPipeline: Sendable {
     }
 
     /// Runs `post_run` or `on_error` on the first `reached` hooks, in reverse order; failures become warnings.
-    func after(_ event: HookEvent, reached: Int, extra: JSONObject) async -> [Call] {
-        var calls: [Call] = []
+    func after(_ event: HookEvent, reached: Int, extra: JSONObject) async -> [HookCall] {
+        var calls: [HookCall] = []
         for name in prepared.selectedHooks.prefix(reached).reversed() {
             guard let call = await invoke(name, event, extra: extra) else { continue }
             calls.append(call)
@@ -51,7 +33,7 @@ struct HookPipeline: Sendable {
         return calls
     }
 
-    private func invoke(_ name: String, _ event: HookEvent, extra: JSONObject) async -> Call? {
+    private func invoke(_ name: String, _ event: HookEvent, extra: JSONObject) async -> HookCall? {
         guard let entry = prepared.catalog.hooks[name], entry.events.contains(event) else { return nil }
         var params: JSONObject = [
             "hook": .string(name), "manifest": prepared.manifest.value, "context": context,
@@ -63,14 +45,38 @@ struct HookPipeline: Sendable {
             let answer = try await entry.provider.call(
                 ProtocolMethod.hook(event), params: .object(params), timeout: timeout)
             let outcome = HookOutcome(json: answer)
-            return Call(
+            return HookCall(
                 hook: name, event: event, outcome: outcome, failure: nil,
                 milliseconds: started.duration(to: .now).milliseconds)
         } catch {
             console.log(.warning, source: name, "hook \(event.rawValue) failed: \(error.description)")
-            return Call(
+            return HookCall(
                 hook: name, event: event, outcome: HookOutcome(ok: false, message: error.summary), failure: error,
                 milliseconds: started.duration(to: .now).milliseconds)
         }
+    }
+}
+
+/// What one hook call did.
+public struct HookCall: Sendable {
+    /// The hook's name.
+    public var hook: String
+    /// The event called.
+    public var event: HookEvent
+    /// Its answer (a failed call is `ok: false` with the failure's summary).
+    public var outcome: HookOutcome
+    /// Why the call itself failed, if it did.
+    public var failure: PluginFailure?
+    /// How long it took.
+    public var milliseconds: Double
+
+    /// `{hook, event, ok, duration_ms, message?}`, as the result document lists it.
+    public var json: JSONValue {
+        var object: JSONObject = [
+            "hook": .string(hook), "event": .string(event.rawValue), "ok": .bool(outcome.ok),
+            "duration_ms": .double(milliseconds.rounded3),
+        ]
+        if let message = outcome.message { object["message"] = .string(message) }
+        return .object(object)
     }
 }

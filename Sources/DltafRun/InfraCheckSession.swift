@@ -32,11 +32,10 @@ struct InfraCheckSession: CheckScope {
         var runRequest = RunRequest(manifestPath: request.manifestPath, environment: request.environment)
         runRequest.includeEnvironmentPlugins = request.includeEnvironmentPlugins
         runRequest.limits = request.limits
-        var redactor = Redactor(secrets: Redactor.secrets(inEnvironment: request.environment))
-        console.setRedactor(redactor)
-        let manifest = try PreparedRun.loadManifest(runRequest)
-        redactor = redactor.adding(secrets: Redactor.secrets(in: manifest.value))
-        console.setRedactor(redactor)
+        // The one session redactor: environment secrets, the manifest's sensitive values and ${FILE:...} contents.
+        let session = try PreparedRun.openSession(runRequest, console: console)
+        let manifest = session.manifest
+        let redactor = session.redactor
         let entries = try PreparedRun.specLists(for: manifest, request: runRequest)[.checks] ?? []
         let setup = try PluginSet.Setup.forManifest(
             manifest, request: runRequest, runID: UUID().uuidString.lowercased(), console: console, launcher: launcher,

@@ -42,9 +42,8 @@ public struct InfraChecks: Sendable {
             guard let entry = session.catalog.checks[name] else { return nil }
             let answer = applicability[name]
             return InfraCheckRow(
-                name: name, origin: entry.provider.origin, applies: answer?["applies"]?.boolValue ?? false,
-                reason: (answer?["reason"]?.stringValue ?? answer?["error"]?.stringValue)
-                    .map(session.redactor.redact(text:)),
+                name: name, origin: entry.provider.origin, applies: answer?.applies ?? false,
+                reason: (answer?.reason ?? answer?.error).map(session.redactor.redact(text:)),
                 selected: selected.contains(name), description: entry.description)
         }
         return (rows, session.redactor.redact(session.pluginReport))
@@ -66,22 +65,22 @@ public struct InfraChecks: Sendable {
             await session.close()
             throw error
         }
-        let (_, report) = await OnlineChecks.run(
+        let report = await OnlineChecks.run(
             session, selected: selected, context: context, timeout: request.timeout)
         await session.close()
 
         let unknown = request.only == nil ? session.unknownSelected : []
         let errors =
             session.pluginErrors + unknown.map { "unknown infra check name: \($0)" }
-            + (report["errors"]?.arrayValue ?? []).compactMap(\.stringValue)
-        let warnings = (report["warnings"]?.arrayValue ?? []).compactMap(\.stringValue)
+            + report.errors
+        let warnings = report.warnings
         var document: JSONObject = [
             "ok": .bool(errors.isEmpty), "errors": .array(errors.map { .string($0) }),
             "warnings": .array(warnings.map { .string($0) }),
-            "timeout_seconds": report["timeout_seconds"] ?? .null,
+            "timeout_seconds": .double(report.timeoutSeconds),
             "selected_checks": .array(selected.map { .string($0) }), "plugins": session.pluginReport,
         ]
-        for (name, result) in report["results"]?.objectValue ?? JSONObject() where document[name] == nil {
+        for (name, result) in report.resultsJSON where document[name] == nil {
             document[name] = result
         }
         for name in unknown where document[name] == nil {
@@ -89,7 +88,7 @@ public struct InfraChecks: Sendable {
         }
         var notSelected = JSONObject()
         for name in session.catalog.checks.names where !selected.contains(name) {
-            notSelected[name] = applicability[name] ?? .null
+            notSelected[name] = applicability[name]?.json ?? .null
         }
         document["not_selected"] = .object(notSelected)
         let redactor = session.redactor
@@ -106,7 +105,7 @@ public struct InfraChecks: Sendable {
 
     /// `--only` (checked against the catalog), else the manifest's selection over the applicable checks.
     private func selection(
-        _ session: InfraCheckSession, request: InfraCheckRequest, applicability: [String: JSONValue]
+        _ session: InfraCheckSession, request: InfraCheckRequest, applicability: [String: CheckApplicability]
     ) throws(RunError) -> [String] {
         guard let only = request.only else { return OnlineChecks.select(session, applicability: applicability) }
         let available = session.catalog.checks.nameSet

@@ -17,10 +17,10 @@ extension PreparedRun: CheckScope {}
 enum OnlineChecks {
     /// Which checks apply, asked of every provider concurrently.
     static func applicability(_ prepared: some CheckScope, context: JSONValue, timeout: Duration) async -> [String:
-        JSONValue]
+        CheckApplicability]
     {
         let names = prepared.catalog.checks.names
-        return await withTaskGroup(of: (String, JSONValue).self) { group in
+        return await withTaskGroup(of: (String, CheckApplicability).self) { group in
             for name in names {
                 guard let entry = prepared.catalog.checks[name] else { continue }
                 let params = params(prepared, name: name, context: context)
@@ -30,33 +30,31 @@ enum OnlineChecks {
                             ProtocolMethod.checkApplies, params: params, timeout: timeout)
                         return (
                             name,
-                            [
-                                "applies": .bool(answer["applies"]?.boolValue ?? false),
-                                "reason": answer["reason"] ?? .null,
-                            ]
+                            CheckApplicability(
+                                applies: answer["applies"]?.boolValue ?? false, reason: answer["reason"]?.stringValue)
                         )
                     } catch {
-                        return (name, ["applies": false, "error": .string(error.summary)])
+                        return (name, CheckApplicability(applies: false, error: error.summary))
                     }
                 }
             }
-            var result: [String: JSONValue] = [:]
+            var result: [String: CheckApplicability] = [:]
             for await (name, answer) in group { result[name] = answer }
             return result
         }
     }
 
     /// The selected check names: `only`, or the applicable ones adjusted by `enable`/`disable`.
-    static func select(_ prepared: some CheckScope, applicability: [String: JSONValue]) -> [String] {
-        let applicable = prepared.catalog.checks.names.filter { applicability[$0]?["applies"]?.boolValue == true }
+    static func select(_ prepared: some CheckScope, applicability: [String: CheckApplicability]) -> [String] {
+        let applicable = prepared.catalog.checks.names.filter { applicability[$0]?.applies == true }
         return prepared.checkSelection.apply(defaults: applicable, available: prepared.catalog.checks.nameSet)
             .selected
     }
 
-    /// Runs the selected checks and returns the report (`ok`, `errors`, `warnings`, `results`).
+    /// Runs the selected checks concurrently and returns their report.
     static func run(
         _ prepared: some CheckScope, selected: [String], context: JSONValue, timeout: Duration
-    ) async -> (ok: Bool, report: JSONValue) {
+    ) async -> CheckReport {
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let outcomes = await withTaskGroup(of: (String, CheckOutcome, Double, String).self) { group in
             for name in selected {
@@ -84,25 +82,11 @@ enum OnlineChecks {
             for await outcome in group { collected.append(outcome) }
             return collected
         }
-        var results = JSONObject()
-        var errors: [JSONValue] = []
-        var warnings: [JSONValue] = []
-        for name in selected {
-            guard let (_, outcome, milliseconds, origin) = outcomes.first(where: { $0.0 == name }) else { continue }
-            var entry = outcome.json.objectValue ?? JSONObject()
-            entry["origin"] = .string(origin)
-            entry["duration_ms"] = .double(milliseconds.rounded3)
-            results[name] = .object(entry)
-            errors += outcome.errors.map { .string("\(name): \($0)") }
-            warnings += outcome.warnings.map { .string("\(name): \($0)") }
-            if !outcome.ok, outcome.errors.isEmpty { errors.append(.string("\(name): failed")) }
+        let entries = selected.compactMap { name -> CheckReport.Entry? in
+            guard let (_, outcome, milliseconds, origin) = outcomes.first(where: { $0.0 == name }) else { return nil }
+            return CheckReport.Entry(name: name, outcome: outcome, origin: origin, milliseconds: milliseconds)
         }
-        let ok = errors.isEmpty
-        let report: JSONValue = [
-            "ok": .bool(ok), "selected": .array(selected.map { .string($0) }), "errors": .array(errors),
-            "warnings": .array(warnings), "timeout_seconds": .double(seconds), "results": .object(results),
-        ]
-        return (ok, report)
+        return CheckReport(selected: selected, entries: entries, timeoutSeconds: seconds)
     }
 
     private static func params(_ prepared: some CheckScope, name: String, context: JSONValue) -> JSONValue {

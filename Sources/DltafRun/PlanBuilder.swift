@@ -10,7 +10,7 @@ import DltafSecrets
 /// is the form shown and written.
 enum PlanBuilder {
     static func plan(
-        _ prepared: PreparedRun, request: RunRequest, applicability: [String: JSONValue],
+        _ prepared: PreparedRun, request: RunRequest, applicability: [String: CheckApplicability],
         environment: ResolvedEnvironment
     ) -> JSONValue {
         let manifest = prepared.manifest
@@ -60,7 +60,7 @@ enum PlanBuilder {
                     [
                         "name": .string(name),
                         "origin": .string(prepared.catalog.checks[name]?.provider.origin ?? "?"),
-                        "applies": applicability[name]?["applies"] ?? .null,
+                        "applies": applicability[name].map { .bool($0.applies) } ?? .null,
                         "selected": .bool(selectedChecks.contains(name)),
                     ]
                 }),

@@ -18,24 +18,13 @@ struct PreparedRun: Sendable {
     /// The built-in hooks active when a manifest says nothing.
     static let defaultHooks = ["log"]
 
-    /// Loads the manifest, applies overrides and validates it (no plugin is started).
-    static func loadManifest(_ request: RunRequest) throws(RunError) -> Manifest {
-        var manifest: Manifest
-        do {
-            manifest = try ManifestLoader.load(path: request.manifestPath, environment: request.environment)
-            var overrides = try request.overrides.map { (text) throws(ManifestError) in try Override(parsing: text) }
-            if let disposition = request.writeDisposition {
-                overrides.append(try Override(parsing: "run.write_disposition=\(disposition)"))
-            }
-            try Override.apply(overrides, to: &manifest)
-        } catch {
-            throw RunError.manifest(error)
-        }
-        let findings = ManifestValidator.validate(manifest)
-        let errors = findings.filter { $0.severity == .error }
-        guard errors.isEmpty else { throw RunError.manifest(ManifestError(errors)) }
-        manifest.warnings += findings
-        return manifest
+    /// Opens the request's manifest session: loads the manifest, applies overrides and validates it (no plugin
+    /// is started); `console` hides each secret from the moment it is known.
+    static func openSession(_ request: RunRequest, console: Console) throws(RunError) -> ManifestSession {
+        var options = ManifestSession.Options(path: request.manifestPath, environment: request.environment)
+        options.overrides = request.overrides
+        options.writeDisposition = request.writeDisposition
+        return try ManifestSession.open(options, onRedactor: console.setRedactor)
     }
 
     /// The merged spec lists of the three registries for `manifest`.

@@ -1,5 +1,6 @@
 public import DltafJSON
 public import DltafManifest
+public import DltafProtocol
 public import DltafSecrets
 import DltafYAML
 import Foundation
@@ -103,6 +104,23 @@ public struct PluginReport: Sendable {
     }
 }
 
+/// Which runner served the run, and what it answered.
+public struct RunnerReport: Sendable {
+    /// `source.kind`.
+    public var kind: String
+    /// `builtin`, the plugin's spec, or `none` (a plan of a built-in kind without a runner).
+    public var origin: String
+    /// Its `runner/run` answer, once it gave one.
+    public var outcome: RunOutcome?
+
+    /// `{kind, origin, outcome?}`.
+    public var json: JSONValue {
+        var object: JSONObject = ["kind": .string(kind), "origin": .string(origin)]
+        if let outcome { object["outcome"] = outcome.json }
+        return .object(object)
+    }
+}
+
 /// The result document of `dltaf exec`.
 public struct RunResult: Sendable {
     /// A fresh UUID per run.
@@ -130,11 +148,11 @@ public struct RunResult: Sendable {
     /// Every plugin process started.
     public var plugins: [PluginReport] = []
     /// The runner's kind and provider, and its outcome.
-    public var runner: JSONValue?
-    /// What each hook did.
-    public var hooks: [JSONValue] = []
+    public var runner: RunnerReport?
+    /// What each hook did, in call order.
+    public var hooks: [HookCall] = []
     /// The online checks report.
-    public var checks: JSONValue?
+    public var checks: CheckReport?
     /// The plan (plan and dry-run modes).
     public var plan: JSONValue?
     /// The runner's `load_metrics`.
@@ -190,9 +208,9 @@ public struct RunResult: Sendable {
         for (phase, milliseconds) in timings { timingObject[phase + "_ms"] = .double(milliseconds.rounded3) }
         object["timings"] = .object(timingObject)
         object["plugins"] = .array(plugins.map(\.json))
-        if let runner { object["runner"] = runner }
-        object["hooks"] = .array(hooks)
-        if let checks { object["checks"] = checks }
+        if let runner { object["runner"] = runner.json }
+        object["hooks"] = .array(hooks.map(\.json))
+        if let checks { object["checks"] = checks.json }
         if let plan { object["plan"] = plan }
         if let loadMetrics { object["load_metrics"] = loadMetrics }
         if let tableStats { object["table_stats"] = tableStats }

@@ -5,20 +5,18 @@ import DltafSecrets
 
 /// The secrets step of a run: `connections` resolved into the variables the runner receives.
 enum RunSecrets {
-    /// Resolves `manifest.connections` as `request` configures it (Vault settings from dltaf's environment).
-    static func resolve(_ manifest: Manifest, request: RunRequest) async throws(RunError) -> ConnectionResolution {
+    /// Resolves the session's `connections` as `request` configures it (Vault settings from dltaf's
+    /// environment); the session's redactor learns every resolved secret.
+    static func resolve(_ session: inout ManifestSession, request: RunRequest) async throws(RunError)
+        -> ConnectionResolution
+    {
         let reader =
             request.vaultReader
             ?? VaultKVReader(
                 settings: VaultSettings(environment: request.environment, timeoutSeconds: request.vaultTimeoutSeconds),
                 transport: CurlVaultTransport())
-        var resolver = ConnectionResolver(vault: reader, airflow: AirflowVariables(environment: request.environment))
-        resolver.slotFailuresAreWarnings = request.mode.isPlanMode
-        do {
-            return try await resolver.resolve(manifest)
-        } catch {
-            throw RunError(error)
-        }
+        return try await session.resolveConnections(
+            vault: reader, environment: request.environment, slotFailuresAreWarnings: request.mode.isPlanMode)
     }
 
     /// `--explain-config`: one line per variable, `KEY <- label`, sorted; never a value.

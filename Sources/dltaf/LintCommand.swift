@@ -68,7 +68,7 @@ extension Dltaf.ManifestGroup {
             options.failFast = failFast
             options.includeEnvironmentPlugins = !noEnvironmentPlugins
             let report = await ManifestLinter(options: options).lint()
-            let redactor = Redactor(secrets: Redactor.secrets(inEnvironment: options.environment))
+            let redactor = ManifestSession.environmentRedactor(options.environment)
             if json {
                 Output.print(Output.prettyJSON(redactor.redact(report.json)))
             } else {

@@ -54,24 +54,20 @@ extension Dltaf.ManifestGroup {
         }
 
         func run() async throws {
-            var loaded: Manifest
+            var options = ManifestSession.Options(path: manifest, environment: ProcessInfo.processInfo.environment)
+            options.overrides = overrides
+            options.validation = nil  // Shows what it was given, valid or not.
+            let session: ManifestSession
             do {
-                loaded = try ManifestLoader.load(path: manifest, environment: ProcessInfo.processInfo.environment)
-                try Override.apply(
-                    overrides.map { (text) throws(ManifestError) in try Override(parsing: text) }, to: &loaded)
+                session = try ManifestSession.open(options)
             } catch {
                 Output.printError(error.description)
                 throw ExitCode(2)
             }
-            for warning in loaded.warnings {
-                Output.printError(warning.description)
+            for warning in session.manifest.warnings {
+                Output.printError(session.redacted(warning).description)
             }
-            // Shown to people, so secrets are hidden (plugins receive the real values).
-            let environment = ProcessInfo.processInfo.environment
-            let redactor = Redactor(
-                secrets: Redactor.secrets(in: loaded.value) + loaded.secretValues
-                    + Redactor.secrets(inEnvironment: environment))
-            let shown = redactor.redact(loaded.value)
+            let shown = session.shownManifest
             Output.print(format == "json" ? Output.prettyJSON(shown) : YAMLRenderer.render(shown))
         }
     }

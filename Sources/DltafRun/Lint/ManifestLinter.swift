@@ -131,15 +131,13 @@ public struct ManifestLinter: Sendable {
 
     private func loadAndValidate(_ file: String) -> Checked {
         do {
-            let manifest = try ManifestLoader.load(path: file, environment: options.environment)
-            var findings = manifest.warnings + ManifestValidator.validate(manifest, options: options.validation)
-            if !findings.isEmpty {
-                // A finding may quote a value; one written under a sensitive key elsewhere is never shown.
-                let redactor = Redactor(secrets: Redactor.secrets(in: manifest.value) + manifest.secretValues)
-                for index in findings.indices {
-                    findings[index].message = redactor.redact(text: findings[index].message)
-                }
-            }
+            var sessionOptions = ManifestSession.Options(path: file, environment: options.environment)
+            sessionOptions.validation = nil  // Lint reports every finding instead of stopping at the errors.
+            let session = try ManifestSession.open(sessionOptions)
+            let manifest = session.manifest
+            // A finding may quote a value; one written under a sensitive key elsewhere is never shown.
+            let findings = (manifest.warnings + ManifestValidator.validate(manifest, options: options.validation))
+                .map(session.redacted)
             return Checked(
                 item: LintItem(file: manifest.file, pipeline: manifest.pipelineName, findings: findings),
                 manifest: manifest)

@@ -1,0 +1,171 @@
+import DltafJSON
+import DltafManifest
+import DltafPluginHost
+import DltafProtocol
+
+/// The online checks that apply (adjusted by the manifest's selection), concurrently; any error fails the run
+/// (exit 3).
+struct OnlineChecksPhase: RunPhase {
+    func run(_ state: inout RunState, _ orchestrator: RunOrchestrator) async -> PhaseOutcome {
+        guard let prepared = state.prepared else { return .proceed }
+        let timeout = state.request.checkTimeout
+        let applicability = await OnlineChecks.applicability(prepared, context: state.context, timeout: timeout)
+        let selected = OnlineChecks.select(prepared, applicability: applicability)
+        guard !selected.isEmpty else { return .proceed }
+        let report = await OnlineChecks.run(prepared, selected: selected, context: state.context, timeout: timeout)
+        state.result.checks = report
+        state.lap("checks")
+        if state.cancellation.isCancelled { return .failed(RunOrchestrator.cancelledError) }
+        state.result.warnings += report.warnings.map { "check \($0)" }
+        let console = orchestrator.console
+        guard report.ok else {
+            for error in report.errors { console.log(.error, source: "checks", error) }
+            return .failed(
+                RunError(
+                    .connectivity, code: "online_checks_failed",
+                    message: "online checks failed: " + report.errors.joined(separator: "; "), exitCode: .checksFailed))
+        }
+        console.log(
+            .info, source: "checks", "\(selected.count) online check(s) passed: \(selected.joined(separator: ", "))")
+        return .proceed
+    }
+}
+
+/// `pre_run` on each selected hook in order; the first `ok: false` answer (or failed call) vetoes the run.
+struct PreRunHooksPhase: RunPhase {
+    func run(_ state: inout RunState, _ orchestrator: RunOrchestrator) async -> PhaseOutcome {
+        guard let prepared = state.prepared else { return .proceed }
+        let hooks = HookPipeline(
+            prepared: prepared, context: state.context, timeout: state.request.hookTimeout,
+            console: orchestrator.console)
+        state.hooks = hooks
+        let pre = await hooks.preRun()
+        state.hooksReached = pre.reached
+        state.result.hooks += pre.calls
+        state.lap("pre_run")
+        if state.cancellation.isCancelled { return .failed(RunOrchestrator.cancelledError) }
+        guard let veto = pre.veto else { return .proceed }
+        let why = veto.outcome.message ?? "no reason given"
+        return .failed(
+            RunError(
+                veto.failure == nil ? .policy : .unknown, code: veto.failure == nil ? "hook_veto" : "hook_failed",
+                message: "hook \(veto.hook) stopped the run in pre_run: \(why)", exitCode: .runFailed))
+    }
+}
+
+/// The runner's `runner/run`, with the credentials resolved from `connections` for it alone.
+struct RunnerPhase: RunPhase {
+    func run(_ state: inout RunState, _ orchestrator: RunOrchestrator) async -> PhaseOutcome {
+        guard let prepared = state.prepared, let runner = prepared.catalog.runners[prepared.runnerKind] else {
+            return .finished  // Only plans go on without a runner, and they have ended already.
+        }
+        let handle: PluginHandle? = if case .plugin(let handle) = runner.provider { handle } else { nil }
+        let params: JSONObject = [
+            "kind": .string(prepared.runnerKind), "manifest": prepared.manifest.value, "context": state.context,
+            // The credentials resolved from `connections`, for this runner only (PROTOCOL.md: `runner/run`'s env).
+            "env": .object(JSONObject(prepared.secrets.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+        ]
+        var outcome = PhaseOutcome.proceed
+        do throws(PluginFailure) {
+            let answer = try await runner.provider.call(
+                ProtocolMethod.runnerRun, params: .object(params), timeout: state.request.runTimeout)
+            let reported: RunOutcome
+            do {
+                reported = try RunOutcome(json: answer)
+            } catch {
+                throw PluginFailure(
+                    plugin: runner.provider.origin, method: ProtocolMethod.runnerRun,
+                    reason: .protocolViolation(error.reason))
+            }
+            outcome = apply(reported, to: &state.result)
+        } catch {
+            outcome = .failed(state.failure(RunnerFailure.classify(error, code: "runner_failed")))
+        }
+        state.result.state = handle?.lastState
+        state.lap("run")
+        if case .failed(let error) = outcome {
+            orchestrator.console.log(.error, source: prepared.runnerKind, error.message)
+        }
+        return outcome
+    }
+
+    /// The runner's answer in the result; a `failed` status fails the run.
+    private func apply(_ outcome: RunOutcome, to result: inout RunResult) -> PhaseOutcome {
+        result.loadMetrics = outcome.loadMetrics.map { .object($0) }
+        result.tableStats = outcome.tableStats.isEmpty ? nil : .array(outcome.tableStats)
+        result.warnings += outcome.warnings
+        result.runner?.outcome = outcome
+        switch outcome.status {
+        case .success, .partialSuccess:
+            result.status = outcome.status == .success ? .success : .partialSuccess
+            result.exitCode = .success
+            result.message = outcome.message ?? "run finished"
+            return .proceed
+        case .failed:
+            return .failed(
+                RunError(
+                    .unknown, code: "runner_reported_failure",
+                    message: outcome.message ?? "the runner reported failure", exitCode: .runFailed))
+        }
+    }
+}
+
+/// After the run: `post_run` in reverse order when it succeeded, `on_error` in reverse order when it failed
+/// (including a veto or a cancel), each only for the hooks `pre_run` reached. Failures become warnings.
+struct AfterRunHooksPhase: RunPhase {
+    func run(_ state: inout RunState, _ orchestrator: RunOrchestrator) async -> PhaseOutcome {
+        guard var hooks = state.hooks else { return .proceed }
+        let result = state.result
+        if let error = result.error {
+            // After a cancel the on_error hooks still run, but briefly: the user asked to stop.
+            if state.cancellation.isKilled {
+                state.lap("on_error")
+                return .proceed
+            }
+            if state.cancellation.isCancelled { hooks.timeout = min(hooks.timeout, .seconds(5)) }
+            let payload: JSONValue = [
+                "message": .string(error.message), "category": .string(error.category.rawValue),
+                "code": .string(error.code),
+            ]
+            let calls = await hooks.after(
+                .onError, reached: state.hooksReached, extra: ["error": payload, "result": result.json])
+            record(calls, event: "on_error", in: &state)
+            state.lap("on_error")
+        } else {
+            let calls = await hooks.after(.postRun, reached: state.hooksReached, extra: ["result": result.json])
+            record(calls, event: "post_run", in: &state)
+            state.lap("post_run")
+        }
+        return .proceed
+    }
+
+    private func record(_ calls: [HookCall], event: String, in state: inout RunState) {
+        state.result.hooks += calls
+        for call in calls where !call.outcome.ok {
+            state.result.warnings.append("hook \(call.hook) \(event): \(call.outcome.message ?? "failed")")
+        }
+    }
+}
+
+/// Classifies a failed plugin call into the run's error taxonomy.
+enum RunnerFailure {
+    /// `failure` as a run error: timeouts, the plugin's own category and code, exits and protocol violations.
+    static func classify(_ failure: PluginFailure, code: String) -> RunError {
+        var category = ErrorCategory.unknown
+        var errorCode = code
+        switch failure.reason {
+        case .timeout:
+            category = .timeout
+            errorCode = "plugin_timeout"
+        case .rpcError(let error):
+            if let raw = error.data?["category"]?.stringValue, let parsed = ErrorCategory(rawValue: raw) {
+                category = parsed
+            }
+            if let pluginCode = error.data?["code"]?.stringValue { errorCode = pluginCode }
+        case .exitedWithoutResult: errorCode = "plugin_exited"
+        case .protocolViolation: errorCode = "protocol_violation"
+        default: break
+        }
+        return RunError(category, code: errorCode, message: failure.description, exitCode: .runFailed)
+    }
+}
