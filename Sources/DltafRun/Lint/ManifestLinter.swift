@@ -62,7 +62,7 @@ public struct ManifestLinter: Sendable {
             var items: [LintItem] = []
             for file in options.files {
                 var item = await lintAlone(file)
-                if let extra = await pluginFindings(for: item, manifest: nil, pool: pool) { item.findings += extra }
+                if let extra = await pluginFindings(for: item, session: nil, pool: pool) { item.findings += extra }
                 items.append(sorted(item))
                 if !item.ok { break }
             }
@@ -71,7 +71,7 @@ public struct ManifestLinter: Sendable {
         }
         var checked = await loadAndValidateAll()
         var graph = DependencyGraph()
-        for entry in checked { if let manifest = entry.manifest { graph.add(manifest) } }
+        for entry in checked { if let session = entry.session { graph.add(session.manifest) } }
         let graphFindings = graph.check(wholeFolder: options.wholeFolder)
         for index in checked.indices {
             checked[index].item.findings += graphFindings[checked[index].item.file] ?? []
@@ -85,7 +85,7 @@ public struct ManifestLinter: Sendable {
             func submit(_ index: Int) {
                 let entry = checked[index]
                 group.addTask {
-                    (index, await pluginFindings(for: entry.item, manifest: entry.manifest, pool: pool) ?? [])
+                    (index, await pluginFindings(for: entry.item, session: entry.session, pool: pool) ?? [])
                 }
             }
             while next < checked.count, next < 4 {
@@ -108,7 +108,8 @@ public struct ManifestLinter: Sendable {
 
     private struct Checked: Sendable {
         var item: LintItem
-        var manifest: Manifest?
+        /// The manifest and the redactor for everything it holds, when it loaded.
+        var session: ManifestSession?
     }
 
     /// Loading and checking is CPU work without waits: `concurrentPerform` spreads it over every core, on
@@ -140,18 +141,18 @@ public struct ManifestLinter: Sendable {
                 .map(session.redacted)
             return Checked(
                 item: LintItem(file: manifest.file, pipeline: manifest.pipelineName, findings: findings),
-                manifest: manifest)
+                session: session)
         } catch {
             return Checked(
                 item: LintItem(file: ManifestLoader.absolutePath(file), pipeline: nil, findings: error.diagnostics),
-                manifest: nil)
+                session: nil)
         }
     }
 
     private func lintAlone(_ file: String) async -> LintItem {
         let checked = loadAndValidate(file)
         var item = checked.item
-        if let manifest = checked.manifest {
+        if let manifest = checked.session?.manifest {
             var graph = DependencyGraph()
             graph.add(manifest)
             item.findings += graph.check(wholeFolder: false)[item.file] ?? []
@@ -168,19 +169,24 @@ public struct ManifestLinter: Sendable {
 
     /// Findings that need the plugin catalog: hook and check names, and a plugin runner's own validate. Plugins
     /// come from `pool`, started once per distinct set of specs; nil when the manifest already failed.
-    private func pluginFindings(for item: LintItem, manifest: Manifest?, pool: LintPluginPool) async
+    /// What plugins say may quote anything they were given, so it passes through the session's redactor.
+    private func pluginFindings(for item: LintItem, session: ManifestSession?, pool: LintPluginPool) async
         -> [ManifestDiagnostic]?
     {
         guard item.ok else { return nil }
-        let loaded: Manifest
-        if let manifest {
-            loaded = manifest
+        let opened: ManifestSession
+        if let session {
+            opened = session
         } else {
-            guard let manifest = try? ManifestLoader.load(path: item.file, environment: options.environment) else {
-                return nil
-            }
-            loaded = manifest
+            var sessionOptions = ManifestSession.Options(path: item.file, environment: options.environment)
+            sessionOptions.validation = nil
+            guard let session = try? ManifestSession.open(sessionOptions) else { return nil }
+            opened = session
         }
+        return await catalogFindings(opened.manifest, pool: pool).map(opened.redacted)
+    }
+
+    private func catalogFindings(_ loaded: Manifest, pool: LintPluginPool) async -> [ManifestDiagnostic] {
         let kind = loaded.sourceKind ?? ""
         let specs: [PluginRegistryKind: [SpecEntry]]
         do {
