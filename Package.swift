@@ -152,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DltafRunTests",
-            dependencies: ["DltafRun", "DltafJSON", "DltafManifest", "DltafProtocol"],
+            dependencies: ["DltafRun", "DltafJSON", "DltafManifest", "DltafProtocol", "DltafPluginHost"],
             swiftSettings: strictSettings
         ),
         .testTarget(
