@@ -47,11 +47,18 @@ extension PluginConnection {
             complete(id, with: .failure(failure(method, .rpcError(error))), fromPlugin: true)
         case .notification(let method, let params):
             dispatchNotification(method, params)
-        case .request(let id, let method, _):
-            // Protocol v1 defines no plugin-to-host requests.
-            let child = state.withLock { $0.child }
-            let answer = RPCMessage.errorResponse(
-                id: id, error: RPCError(code: RPCErrorCode.methodNotFound, message: "method not found: \(method)"))
+        case .request(let id, let method, let params):
+            let (child, handler) = state.withLock { ($0.child, $0.requestHandler) }
+            let outcome =
+                handler?(method, params)
+                ?? .failure(RPCError(code: RPCErrorCode.methodNotFound, message: "method not found: \(method)"))
+            // Serving may take a while (a load); the plugin was waiting, not idle.
+            state.withLock { $0.lastMessage = .now }
+            let answer: RPCMessage =
+                switch outcome {
+                case .success(let result): .response(id: id, result: result)
+                case .failure(let error): .errorResponse(id: id, error: error)
+                }
             try? child?.write(answer.encodedLine())
         }
     }

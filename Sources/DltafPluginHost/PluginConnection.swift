@@ -46,7 +46,13 @@ public final class PluginConnection: Sendable {
         /// Set after a timeout, a cancel or a protocol violation: the plugin is stopped without courtesy.
         var unhealthy = false
         var watchdog: Task<Void, Never>?
+        /// Answers the plugin's own requests (`data/*`); nil answers every one with "method not found".
+        var requestHandler: RequestHandler?
     }
+
+    /// Answers one request the plugin sent: a result, or a JSON-RPC error. Called on the reader thread, so the
+    /// plugin's next message is read only after it returns: that is the pipe's backpressure.
+    public typealias RequestHandler = @Sendable (_ method: String, _ params: JSONValue) -> Result<JSONValue, RPCError>
 
     let state: Mutex<State>
     let stdoutSplitter: Mutex<LineSplitter>
@@ -68,6 +74,11 @@ public final class PluginConnection: Sendable {
         self.state = Mutex(State(stderrTail: StderrTail(capacity: limits.stderrTailBytes)))
         self.stdoutSplitter = Mutex(LineSplitter(maxLineBytes: limits.maxLineBytes))
         self.stderrSplitter = Mutex(LineSplitter(maxLineBytes: 64 << 10))
+    }
+
+    /// Serves the plugin's requests with `handler` from now on (nil: none are served).
+    public func serveRequests(_ handler: RequestHandler?) {
+        state.withLock { $0.requestHandler = handler }
     }
 
     /// The plugin's process id, once started.

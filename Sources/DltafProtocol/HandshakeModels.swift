@@ -93,6 +93,8 @@ public struct InitializeParams: Sendable, Equatable {
     public var runID: String
     /// The longest line the host accepts.
     public var maxLineBytes: Int
+    /// The optional features the host offers.
+    public var features: [String] = ProtocolFeature.offered
 
     /// Creates handshake params.
     public init(
@@ -115,7 +117,7 @@ public struct InitializeParams: Sendable, Equatable {
             "spec": .string(spec),
             "run_id": .string(runID),
             "limits": ["max_line_bytes": .int(maxLineBytes)],
-            "features": [],
+            "features": .array(features.map { .string($0) }),
         ]
     }
 
@@ -130,6 +132,7 @@ public struct InitializeParams: Sendable, Equatable {
         spec = json["spec"]?.stringValue ?? ""
         runID = json["run_id"]?.stringValue ?? ""
         maxLineBytes = json["limits"]?["max_line_bytes"]?.intValue ?? DltafProtocol.defaultMaxLineBytes
+        features = json["features"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 }
 
@@ -141,6 +144,8 @@ public struct InitializeResult: Sendable, Equatable {
     public var plugin: PluginIdentity
     /// What the plugin offers.
     public var provides: Provides
+    /// The optional features the plugin supports (only those the host offered count).
+    public var features: [String] = []
 
     /// Creates a handshake answer.
     public init(protocolVersion: Int = DltafProtocol.currentVersion, plugin: PluginIdentity, provides: Provides) {
@@ -171,7 +176,7 @@ public struct InitializeResult: Sendable, Equatable {
                     }),
                 "checks": .array(provides.checks.map { described(["name": .string($0.name)], $0.description) }),
             ],
-            "features": [],
+            "features": .array(features.map { .string($0) }),
         ]
     }
 
@@ -212,6 +217,7 @@ public struct InitializeResult: Sendable, Equatable {
             checks.append(CheckInfo(name: checkName, description: entry["description"]?.stringValue))
         }
         provides = Provides(runners: runners, hooks: hooks, checks: checks)
+        features = json["features"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 
     private static func name(_ value: JSONValue?, what: String) throws(ProtocolViolation) -> String {

@@ -8,6 +8,15 @@ public enum DltafProtocol {
     public static let defaultMaxLineBytes = 16 << 20
 }
 
+/// Optional features, negotiated in `initialize` (PROTOCOL.md §3.1): a feature is on only when both sides
+/// list it.
+public enum ProtocolFeature {
+    /// Runners hand their rows to the host, which loads them (PROTOCOL.md §8).
+    public static let data = "data.v1"
+    /// Every feature this build of the host offers.
+    public static let offered = [data]
+}
+
 /// Method names of requests and notifications.
 public enum ProtocolMethod {
     /// The handshake request.
@@ -32,6 +41,13 @@ public enum ProtocolMethod {
     public static let heartbeat = "heartbeat"
     /// Notification from the host: stop working on a request.
     public static let cancel = "cancel"
+
+    /// Runner → host (feature `data.v1`): declare a stream.
+    public static let dataOpen = "data/open"
+    /// Runner → host (feature `data.v1`): add rows to a stream, inline or by file.
+    public static let dataWrite = "data/write"
+    /// Runner → host (feature `data.v1`): make the rows and state so far durable, in one transaction.
+    public static let dataCheckpoint = "data/checkpoint"
 
     /// The request method of a hook event.
     public static func hook(_ event: HookEvent) -> String { "hook/\(event.rawValue)" }
