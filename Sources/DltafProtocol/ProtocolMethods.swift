@@ -22,6 +22,12 @@ public enum ProtocolMethod {
     public static let checkApplies = "check/applies"
     /// Check: probe.
     public static let checkRun = "check/run"
+    /// Data (plugin → host, `data.v1`): declare a stream.
+    public static let dataOpen = "data/open"
+    /// Data (plugin → host, `data.v1`): rows for an open stream.
+    public static let dataWrite = "data/write"
+    /// Data (plugin → host, `data.v1`): make what was written durable, with new state.
+    public static let dataCheckpoint = "data/checkpoint"
     /// Notification: a log record.
     public static let log = "log"
     /// Notification: progress of the current call.
@@ -45,6 +51,12 @@ public enum HookEvent: String, Sendable, CaseIterable, Comparable {
     case postRun = "post_run"
     /// After a failed run.
     case onError = "on_error"
+
+    /// The event of a request method `hook/<event>`; nil for any other method.
+    public init?(method: String) {
+        guard method.hasPrefix("hook/") else { return nil }
+        self.init(rawValue: String(method.dropFirst(5)))
+    }
 
     public static func < (lhs: HookEvent, rhs: HookEvent) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0

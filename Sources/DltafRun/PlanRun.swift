@@ -8,7 +8,7 @@ extension Execution {
     /// ones); with `--dry-run-strict` any error fails the run (exit 3, `CONFIG/dry_run_strict_failed`).
     ///
     /// Without `--dry-run-strict` errors are reported, not fatal, as in the Python dltaf.
-    func planOrDryRun(context: JSONValue, result: inout RunResult, clock: inout PhaseClock) async {
+    func planOrDryRun(context: CallContext, result: inout RunResult, clock: inout PhaseClock) async {
         let applicability = await OnlineChecks.applicability(prepared, context: context, timeout: request.checkTimeout)
         var plan = PlanBuilder.plan(
             prepared, request: request, applicability: applicability,

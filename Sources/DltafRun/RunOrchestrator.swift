@@ -221,14 +221,13 @@ struct Execution {
 
         // The runner.
         let handle: PluginHandle? = if case .plugin(let handle) = runner.provider { handle } else { nil }
-        let runParams: JSONObject = [
-            "kind": .string(prepared.runnerKind), "manifest": prepared.manifest.value, "context": context,
+        let runParams = RunnerRunParams(
+            kind: prepared.runnerKind, manifest: prepared.manifest.value, context: context,
             // The credentials resolved from `connections`, for this runner only (PROTOCOL.md: `runner/run`'s env).
-            "env": .object(JSONObject(prepared.secrets.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-        ]
+            env: prepared.secrets)
         do throws(PluginFailure) {
             let answer = try await runner.provider.call(
-                ProtocolMethod.runnerRun, params: .object(runParams), timeout: request.runTimeout)
+                ProtocolMethod.runnerRun, params: runParams.json, timeout: request.runTimeout)
             let outcome: RunOutcome
             do {
                 outcome = try RunOutcome(json: answer)
@@ -249,7 +248,7 @@ struct Execution {
             await runOnError(hooks, reached: pre.reached, result: &result)
             clock.lap("on_error", into: &result)
         } else {
-            let calls = await hooks.after(.postRun, reached: pre.reached, extra: ["result": result.json])
+            let calls = await hooks.after(.postRun, reached: pre.reached, result: result.json)
             result.hooks += calls.map(\.json)
             for call in calls where !call.outcome.ok {
                 result.warnings.append("hook \(call.hook) post_run: \(call.outcome.message ?? "failed")")
@@ -264,12 +263,10 @@ struct Execution {
         if cancellation.isCancelled { hooks.timeout = min(hooks.timeout, .seconds(5)) }
         if cancellation.isKilled { return }
         let error = result.error
-        let payload: JSONValue = [
-            "message": .string(error?.message ?? result.message),
-            "category": .string(error?.category.rawValue ?? ErrorCategory.unknown.rawValue),
-            "code": .string(error?.code ?? "runner_failed"),
-        ]
-        let calls = await hooks.after(.onError, reached: reached, extra: ["error": payload, "result": result.json])
+        let payload = HookParams.Failure(
+            message: error?.message ?? result.message, category: error?.category ?? .unknown,
+            code: error?.code ?? "runner_failed")
+        let calls = await hooks.after(.onError, reached: reached, result: result.json, error: payload)
         result.hooks += calls.map(\.json)
         for call in calls where !call.outcome.ok {
             result.warnings.append("hook \(call.hook) on_error: \(call.outcome.message ?? "failed")")
@@ -306,10 +303,9 @@ struct Execution {
             category = .timeout
             errorCode = "plugin_timeout"
         case .rpcError(let error):
-            if let raw = error.data?["category"]?.stringValue, let parsed = ErrorCategory(rawValue: raw) {
-                category = parsed
-            }
-            if let pluginCode = error.data?["code"]?.stringValue { errorCode = pluginCode }
+            let data = HandlerFailure(data: error.data)
+            if let parsed = data.category { category = parsed }
+            if let pluginCode = data.code { errorCode = pluginCode }
         case .exitedWithoutResult: errorCode = "plugin_exited"
         case .protocolViolation: errorCode = "protocol_violation"
         default: break

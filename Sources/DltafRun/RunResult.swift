@@ -1,5 +1,6 @@
 public import DltafJSON
 public import DltafManifest
+public import DltafProtocol
 public import DltafSecrets
 import DltafYAML
 import Foundation
