@@ -145,6 +145,7 @@ let package = Package(
             dependencies: ["DltafJSON", "DltafTestSupport"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "DltafProtocolTests", dependencies: ["DltafProtocol", "DltafJSON"], swiftSettings: strictSettings),
         .testTarget(
             name: "DltafPluginKitTests",
             dependencies: ["DltafPluginKit", "DltafProtocol", "DltafJSON"],

@@ -115,7 +115,9 @@ struct Scenarios: Sendable {
             let session = try await open()
             defer { Task { await session.close() } }
             return await expectError(
-                session, method: ProtocolMethod.checkApplies, params: ["check": "x"], code: RPCErrorCode.notInitialized)
+                session, method: ProtocolMethod.checkApplies,
+                params: CheckParams(check: "x", manifest: manifest(kind: "x"), context: context(kind: "x")).json,
+                code: RPCErrorCode.notInitialized)
         }
     }
 
@@ -190,20 +192,19 @@ struct Scenarios: Sendable {
                 for runner in provides.runners {
                     let validate = await call(
                         ProtocolMethod.runnerValidate,
-                        [
-                            "kind": .string(runner.kind), "manifest": manifest(kind: runner.kind),
-                            "context": context(kind: runner.kind),
-                        ])
+                        RunnerValidateParams(
+                            kind: runner.kind, manifest: manifest(kind: runner.kind), context: context(kind: runner.kind)
+                        ).json)
                     if let problem = terminal(validate) { problems.append("validate: \(problem)") }
                     if case .success(let value) = validate, value["diagnostics"]?.arrayValue == nil {
                         problems.append("validate answered without a diagnostics list: \(value.jsonText)")
                     }
                     let run = await call(
                         ProtocolMethod.runnerRun,
-                        [
-                            "kind": .string(runner.kind), "manifest": manifest(kind: runner.kind),
-                            "context": context(kind: runner.kind), "env": ["DLTAF_CONFORMANCE_TOKEN": .string(canary)],
-                        ])
+                        RunnerRunParams(
+                            kind: runner.kind, manifest: manifest(kind: runner.kind), context: context(kind: runner.kind),
+                            env: ["DLTAF_CONFORMANCE_TOKEN": canary]
+                        ).json)
                     if let problem = terminal(run) { problems.append("run: \(problem)") }
                     if case .success(let value) = run, (try? RunOutcome(json: value)) == nil {
                         problems.append("run answered without a valid status: \(value.jsonText)")
@@ -219,7 +220,7 @@ struct Scenarios: Sendable {
                 for runner in provides.runners {
                     let answer = await call(
                         ProtocolMethod.runnerValidate,
-                        ["kind": .string(runner.kind), "manifest": [:], "context": context(kind: runner.kind)])
+                        RunnerValidateParams(kind: runner.kind, manifest: [:], context: context(kind: runner.kind)).json)
                     guard case .success(let value) = answer else {
                         return (false, "validate of an empty manifest failed instead of returning diagnostics")
                     }
@@ -239,15 +240,15 @@ struct Scenarios: Sendable {
                 var problems: [String] = []
                 for hook in provides.hooks {
                     for event in hook.events {
-                        var params: JSONObject = [
-                            "hook": .string(hook.name), "manifest": manifest(kind: "conformance"),
-                            "context": context(kind: "conformance"), "config": ["password": .string(canary)],
-                        ]
-                        if event != .preRun { params["result"] = ["status": event == .postRun ? "success" : "failed"] }
+                        var params = HookParams(
+                            hook: hook.name, event: event, manifest: manifest(kind: "conformance"),
+                            context: context(kind: "conformance"), config: ["password": .string(canary)])
+                        if event != .preRun { params.result = ["status": event == .postRun ? "success" : "failed"] }
                         if event == .onError {
-                            params["error"] = ["message": "conformance", "category": "UNKNOWN", "code": "conformance"]
+                            params.error = HookParams.Failure(
+                                message: "conformance", category: .unknown, code: "conformance")
                         }
-                        let answer = await call(ProtocolMethod.hook(event), .object(params))
+                        let answer = await call(params.method, params.json)
                         if let problem = terminal(answer) {
                             problems.append("\(hook.name) \(event.rawValue): \(problem)")
                         }
@@ -262,18 +263,16 @@ struct Scenarios: Sendable {
                 guard !provides.checks.isEmpty else { return (true, "no check advertised") }
                 var problems: [String] = []
                 for check in provides.checks {
-                    let base: JSONObject = [
-                        "check": .string(check.name), "manifest": manifest(kind: "conformance"),
-                        "context": context(kind: "conformance"), "config": ["password": .string(canary)],
-                    ]
-                    let applies = await call(ProtocolMethod.checkApplies, .object(base))
+                    var params = CheckParams(
+                        check: check.name, manifest: manifest(kind: "conformance"),
+                        context: context(kind: "conformance"), config: ["password": .string(canary)])
+                    let applies = await call(ProtocolMethod.checkApplies, params.json)
                     if let problem = terminal(applies) { problems.append("\(check.name) applies: \(problem)") }
                     if case .success(let value) = applies, value["applies"]?.boolValue == nil {
                         problems.append("\(check.name) applies: no boolean \"applies\" in \(value.jsonText)")
                     }
-                    var runParams = base
-                    runParams["timeout_seconds"] = 2
-                    let run = await call(ProtocolMethod.checkRun, .object(runParams))
+                    params.timeoutSeconds = 2
+                    let run = await call(ProtocolMethod.checkRun, params.json)
                     if let problem = terminal(run) { problems.append("\(check.name) run: \(problem)") }
                     if case .success(let value) = run, value["ok"]?.boolValue == nil {
                         problems.append("\(check.name) run: no boolean \"ok\" in \(value.jsonText)")
@@ -304,26 +303,19 @@ struct Scenarios: Sendable {
             if let runner = provides.runners.first {
                 (method, params) = (
                     ProtocolMethod.runnerRun,
-                    [
-                        "kind": .string(runner.kind), "manifest": manifest(kind: runner.kind),
-                        "context": context(kind: runner.kind), "env": [:],
-                    ]
+                    RunnerRunParams(kind: runner.kind, manifest: manifest(kind: runner.kind), context: context(kind: runner.kind))
+                        .json
                 )
             } else if let hook = provides.hooks.first, let event = hook.events.first {
-                (method, params) = (
-                    ProtocolMethod.hook(event),
-                    [
-                        "hook": .string(hook.name), "manifest": manifest(kind: "x"), "context": context(kind: "x"),
-                        "config": [:],
-                    ]
-                )
+                let hookParams = HookParams(
+                    hook: hook.name, event: event, manifest: manifest(kind: "x"), context: context(kind: "x"))
+                (method, params) = (hookParams.method, hookParams.json)
             } else if let check = provides.checks.first {
                 (method, params) = (
                     ProtocolMethod.checkRun,
-                    [
-                        "check": .string(check.name), "manifest": manifest(kind: "x"), "context": context(kind: "x"),
-                        "config": [:], "timeout_seconds": 2,
-                    ]
+                    CheckParams(
+                        check: check.name, manifest: manifest(kind: "x"), context: context(kind: "x"), timeoutSeconds: 2
+                    ).json
                 )
             } else {
                 return (true, "nothing to cancel")
@@ -416,13 +408,12 @@ struct Scenarios: Sendable {
         ]
     }
 
-    private func context(kind: String) -> JSONValue {
-        [
-            "run_id": .string(KitSession.runID), "started_at": "2026-01-01T00:00:00.000Z", "mode": "validate",
-            "manifest_path": .string(directory + "/conformance.yaml"), "manifest_dir": .string(directory),
-            "pipeline": ["name": "dlt__conformance__to__test__raw", "destination": "test", "dataset": "raw"],
-            "source_kind": .string(kind), "write_disposition": "replace",
-        ]
+    private func context(kind: String) -> CallContext {
+        CallContext(
+            runID: KitSession.runID, startedAt: "2026-01-01T00:00:00.000Z", mode: .validate,
+            manifestPath: directory + "/conformance.yaml", manifestDirectory: directory,
+            pipeline: CallContext.Pipeline(name: "dlt__conformance__to__test__raw", destination: "test", dataset: "raw"),
+            sourceKind: kind, writeDisposition: "replace")
     }
 
     static func describe(_ provides: Provides) -> String {

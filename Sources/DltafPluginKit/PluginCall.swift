@@ -9,22 +9,47 @@ public struct PluginCall: Sendable {
     public let method: String
     /// The raw params.
     public let params: JSONValue
+    /// The params, read into the protocol's models.
+    public let request: PluginRequest
     let output: OutputChannel
 
     /// The manifest after templating and overrides.
-    public var manifest: JSONValue { params["manifest"] ?? .object(JSONObject()) }
-    /// The run context (`run_id`, `manifest_dir`, `pipeline`, ...).
-    public var context: JSONValue { params["context"] ?? .object(JSONObject()) }
+    public var manifest: JSONValue { request.manifest }
+    /// The run context (`run_id`, `manifest_dir`, `pipeline`, ...), typed.
+    public var callContext: CallContext { request.context }
+    /// The run context in its JSON form.
+    public var context: JSONValue { callContext.json }
     /// The hook's or check's config mapping (`{}` when absent).
-    public var config: JSONValue { params["config"] ?? .object(JSONObject()) }
+    public var config: JSONValue { .object(request.config) }
     /// Credentials for this run (runner/run only). Never log these.
-    public var env: [String: String] {
-        var result: [String: String] = [:]
-        for (key, value) in params["env"]?.objectValue ?? JSONObject() { result[key] = value.stringValue }
-        return result
+    public var env: [String: String] { runParams?.env ?? [:] }
+    /// The folder of the manifest; resolve relative paths against it (`.` when the context gives none).
+    public var manifestDirectory: String {
+        callContext.manifestDirectory.isEmpty ? "." : callContext.manifestDirectory
     }
-    /// The folder of the manifest; resolve relative paths against it.
-    public var manifestDirectory: String { context["manifest_dir"]?.stringValue ?? "." }
+
+    /// The params of a `runner/validate` call.
+    public var validateParams: RunnerValidateParams? {
+        if case .runnerValidate(let params) = request { return params }
+        return nil
+    }
+    /// The params of a `runner/run` call.
+    public var runParams: RunnerRunParams? {
+        if case .runnerRun(let params) = request { return params }
+        return nil
+    }
+    /// The params of a hook call.
+    public var hookParams: HookParams? {
+        if case .hook(let params) = request { return params }
+        return nil
+    }
+    /// The params of a `check/applies` or `check/run` call.
+    public var checkParams: CheckParams? {
+        switch request {
+        case .checkApplies(let params), .checkRun(let params): return params
+        default: return nil
+        }
+    }
 
     /// Sends a `log` notification.
     public func log(_ level: LogLevel, _ message: String, fields: JSONObject? = nil) {
@@ -68,6 +93,17 @@ public struct PluginError: Error, Sendable, CustomStringConvertible {
         self.category = category
         self.code = code
         self.retryable = retryable
+    }
+
+    /// Creates an error with a typed category.
+    public init(_ message: String, category: ErrorCategory, code: String? = nil, retryable: Bool = false) {
+        self.init(message, category: category.rawValue, code: code, retryable: retryable)
+    }
+
+    /// The JSON-RPC error dltaf gets: `-32000` with `data: {category, code, retryable}`; a category name the
+    /// protocol does not know is sent as `UNKNOWN`.
+    public var rpcError: RPCError {
+        HandlerFailure(category: ErrorCategory(lenient: category), code: code, retryable: retryable).error(message)
     }
 
     public var description: String { message }

@@ -77,7 +77,14 @@ final class PluginServer: Sendable {
             output.send(.response(id: id, result: .object(JSONObject())))
             return
         }
-        let call = PluginCall(id: id, method: method, params: params, output: output)
+        let request: PluginRequest
+        do {
+            request = try PluginRequest(method: method, params: params)
+        } catch {
+            reply(id, error: error)
+            return
+        }
+        let call = PluginCall(id: id, method: method, params: params, request: request, output: output)
         // Registered under the lock that the task's own removal takes, so a task that finishes at once cannot
         // remove itself before it is registered (and then linger in `inFlight` forever).
         inFlight.withLock { running in
@@ -88,17 +95,11 @@ final class PluginServer: Sendable {
                 } catch let error as RPCError {
                     result = .failure(error)
                 } catch let error as PluginError {
-                    var data: JSONObject = ["category": .string(error.category), "retryable": .bool(error.retryable)]
-                    if let code = error.code { data["code"] = .string(code) }
-                    result = .failure(
-                        RPCError(code: RPCErrorCode.handlerFailed, message: error.message, data: .object(data)))
+                    result = .failure(error.rpcError)
                 } catch is CancellationError {
                     result = .failure(RPCError(code: RPCErrorCode.requestCancelled, message: "cancelled"))
                 } catch {
-                    result = .failure(
-                        RPCError(
-                            code: RPCErrorCode.handlerFailed, message: "\(error)",
-                            data: ["category": "UNKNOWN", "retryable": false]))
+                    result = .failure(HandlerFailure(category: .unknown).error("\(error)"))
                 }
                 self.inFlight.withLock { _ = $0.removeValue(forKey: id) }
                 switch result {
@@ -133,34 +134,28 @@ final class PluginServer: Sendable {
     }
 
     private func dispatch(_ call: PluginCall) async throws -> JSONValue {
-        switch call.method {
-        case ProtocolMethod.runnerValidate:
-            let runner = try lookup(plugin.runners, call.params["kind"], what: "runner kind")
+        switch call.request {
+        case .runnerValidate(let params):
+            let runner = try lookup(plugin.runners, params.kind, what: "runner kind")
             let diagnostics = try await runner.validate?(call) ?? []
             return ["diagnostics": .array(diagnostics.map(\.json))]
-        case ProtocolMethod.runnerRun:
-            let runner = try lookup(plugin.runners, call.params["kind"], what: "runner kind")
+        case .runnerRun(let params):
+            let runner = try lookup(plugin.runners, params.kind, what: "runner kind")
             return try await runner.run(call).json
-        case ProtocolMethod.checkApplies:
-            let check = try lookup(plugin.checks, call.params["check"], what: "check")
+        case .checkApplies(let params):
+            let check = try lookup(plugin.checks, params.check, what: "check")
             return ["applies": .bool(try await check.applies?(call) ?? true)]
-        case ProtocolMethod.checkRun:
-            let check = try lookup(plugin.checks, call.params["check"], what: "check")
+        case .checkRun(let params):
+            let check = try lookup(plugin.checks, params.check, what: "check")
             return try await check.run(call).json
-        default:
-            if call.method.hasPrefix("hook/"), let event = HookEvent(rawValue: String(call.method.dropFirst(5))) {
-                let hook = try lookup(plugin.hooks, call.params["hook"], what: "hook")
-                guard hook.info.events.contains(event) else { return HookOutcome(ok: true).json }
-                return try await hook.handle(event, call).json
-            }
-            throw RPCError(code: RPCErrorCode.methodNotFound, message: "method not found: \(call.method)")
+        case .hook(let params):
+            let hook = try lookup(plugin.hooks, params.hook, what: "hook")
+            guard hook.info.events.contains(params.event) else { return HookOutcome(ok: true).json }
+            return try await hook.handle(params.event, call).json
         }
     }
 
-    private func lookup<Entry>(_ table: [String: Entry], _ name: JSONValue?, what: String) throws -> Entry {
-        guard let key = name?.stringValue else {
-            throw RPCError(code: RPCErrorCode.invalidParams, message: "missing \(what)")
-        }
+    private func lookup<Entry>(_ table: [String: Entry], _ key: String, what: String) throws -> Entry {
         guard let entry = table[key] else {
             throw RPCError(code: RPCErrorCode.invalidParams, message: "unknown \(what) \"\(key)\"")
         }

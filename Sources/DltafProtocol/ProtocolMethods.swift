@@ -31,6 +31,12 @@ public enum ProtocolMethod {
     public static let checkApplies = "check/applies"
     /// Check: probe.
     public static let checkRun = "check/run"
+    /// Data (plugin → host, `data.v1`): declare a stream.
+    public static let dataOpen = "data/open"
+    /// Data (plugin → host, `data.v1`): rows for an open stream.
+    public static let dataWrite = "data/write"
+    /// Data (plugin → host, `data.v1`): make what was written durable, with new state.
+    public static let dataCheckpoint = "data/checkpoint"
     /// Notification: a log record.
     public static let log = "log"
     /// Notification: progress of the current call.
@@ -41,13 +47,6 @@ public enum ProtocolMethod {
     public static let heartbeat = "heartbeat"
     /// Notification from the host: stop working on a request.
     public static let cancel = "cancel"
-
-    /// Runner → host (feature `data.v1`): declare a stream.
-    public static let dataOpen = "data/open"
-    /// Runner → host (feature `data.v1`): add rows to a stream, inline or by file.
-    public static let dataWrite = "data/write"
-    /// Runner → host (feature `data.v1`): make the rows and state so far durable, in one transaction.
-    public static let dataCheckpoint = "data/checkpoint"
 
     /// The request method of a hook event.
     public static func hook(_ event: HookEvent) -> String { "hook/\(event.rawValue)" }
@@ -61,6 +60,12 @@ public enum HookEvent: String, Sendable, CaseIterable, Comparable {
     case postRun = "post_run"
     /// After a failed run.
     case onError = "on_error"
+
+    /// The event of a request method `hook/<event>`; nil for any other method.
+    public init?(method: String) {
+        guard method.hasPrefix("hook/") else { return nil }
+        self.init(rawValue: String(method.dropFirst(5)))
+    }
 
     public static func < (lhs: HookEvent, rhs: HookEvent) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0

@@ -18,6 +18,16 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(message) (code \(code))" }
 
+    /// The `-32602` (invalid params) answer to params that do not follow the protocol.
+    public init(invalidParams violation: ProtocolViolation) {
+        self.init(code: RPCErrorCode.invalidParams, message: violation.reason)
+    }
+
+    /// The `-32601` (method not found) answer to `method`.
+    public init(methodNotFound method: String) {
+        self.init(code: RPCErrorCode.methodNotFound, message: "method not found: \(method)")
+    }
+
     /// The JSON form of the error object.
     public var json: JSONValue {
         var object = JSONObject()

@@ -1,26 +1,31 @@
 import DltafJSON
 import DltafManifest
+import DltafProtocol
 import Foundation
 
-/// The `context` object every call carries (PROTOCOL.md §3.2).
-enum CallContext {
-    static func make(manifest: Manifest, runID: String, startedAt: Date, mode: RunRequest.Mode) -> JSONValue {
+extension CallContext {
+    /// The context of every call of a run of `manifest` (PROTOCOL.md §3.2).
+    static func make(manifest: Manifest, runID: String, startedAt: Date, mode: RunRequest.Mode) -> CallContext {
         let pipeline = manifest.value["pipeline"]
-        // Protocol v1 knows run, validate, plan and dry_run: an online dry run is a dry run to plugins.
-        let modeName = mode == .validateOnly ? "validate" : mode == .dryRunOnline ? "dry_run" : mode.rawValue
-        return [
-            "run_id": .string(runID),
-            "started_at": .string(RunResult.timestamp(startedAt)),
-            "mode": .string(modeName),
-            "manifest_path": .string(manifest.file),
-            "manifest_dir": .string(manifest.directory),
-            "pipeline": [
-                "name": pipeline?["name"] ?? .null,
-                "destination": pipeline?["destination"] ?? .null,
-                "dataset": pipeline?["dataset"] ?? .null,
-            ],
-            "source_kind": .string(manifest.sourceKind ?? ""),
-            "write_disposition": .string(manifest.writeDisposition),
-        ]
+        return CallContext(
+            runID: runID, startedAt: RunResult.timestamp(startedAt), mode: CallMode(mode),
+            manifestPath: manifest.file, manifestDirectory: manifest.directory,
+            pipeline: Pipeline(
+                name: pipeline?["name"]?.stringValue, destination: pipeline?["destination"]?.stringValue,
+                dataset: pipeline?["dataset"]?.stringValue),
+            sourceKind: manifest.sourceKind ?? "", writeDisposition: manifest.writeDisposition)
+    }
+}
+
+extension CallMode {
+    /// The mode plugins are told of: protocol v1 knows run, validate, plan and dry_run, so an online dry run
+    /// is a dry run to plugins.
+    init(_ mode: RunRequest.Mode) {
+        switch mode {
+        case .validateOnly: self = .validate
+        case .dryRun, .dryRunOnline: self = .dryRun
+        case .plan: self = .plan
+        case .run: self = .run
+        }
     }
 }

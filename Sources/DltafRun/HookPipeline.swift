@@ -6,7 +6,7 @@ public import DltafProtocol
 /// Calls the selected hooks for one event, in order (`pre_run`) or in reverse (`post_run`, `on_error`).
 struct HookPipeline: Sendable {
     let prepared: PreparedRun
-    let context: JSONValue
+    let context: CallContext
     var timeout: Duration
     let console: Console
 
@@ -16,7 +16,7 @@ struct HookPipeline: Sendable {
     func preRun() async -> (calls: [HookCall], reached: Int, veto: HookCall?) {
         var calls: [HookCall] = []
         for (index, name) in prepared.selectedHooks.enumerated() {
-            guard let call = await invoke(name, .preRun, extra: [:]) else { continue }
+            guard let call = await invoke(name, .preRun, result: nil, error: nil) else { continue }
             calls.append(call)
             if !call.outcome.ok { return (calls, index + 1, call) }
         }
@@ -24,26 +24,33 @@ struct HookPipeline: Sendable {
     }
 
     /// Runs `post_run` or `on_error` on the first `reached` hooks, in reverse order; failures become warnings.
-    func after(_ event: HookEvent, reached: Int, extra: JSONObject) async -> [HookCall] {
+    ///
+    /// - Parameters:
+    ///   - result: the run result, as the hooks' params carry it.
+    ///   - error: what failed (`on_error`).
+    func after(_ event: HookEvent, reached: Int, result: JSONValue?, error: HookParams.Failure? = nil) async
+        -> [HookCall]
+    {
         var calls: [HookCall] = []
         for name in prepared.selectedHooks.prefix(reached).reversed() {
-            guard let call = await invoke(name, event, extra: extra) else { continue }
+            guard let call = await invoke(name, event, result: result, error: error) else { continue }
             calls.append(call)
         }
         return calls
     }
 
-    private func invoke(_ name: String, _ event: HookEvent, extra: JSONObject) async -> HookCall? {
+    private func invoke(_ name: String, _ event: HookEvent, result: JSONValue?, error: HookParams.Failure?) async
+        -> HookCall?
+    {
         guard let entry = prepared.catalog.hooks[name], entry.events.contains(event) else { return nil }
-        var params: JSONObject = [
-            "hook": .string(name), "manifest": prepared.manifest.value, "context": context,
-            "config": prepared.config(section: "hooks", name: name),
-        ]
-        for (key, value) in extra { params[key] = value }
+        let params = HookParams(
+            hook: name, event: event, manifest: prepared.manifest.value, context: context,
+            config: prepared.config(section: "hooks", name: name).objectValue ?? JSONObject(), result: result,
+            error: error)
         let started = ContinuousClock.now
         do throws(PluginFailure) {
             let answer = try await entry.provider.call(
-                ProtocolMethod.hook(event), params: .object(params), timeout: timeout)
+                params.method, params: params.json, timeout: timeout)
             let outcome = HookOutcome(json: answer)
             return HookCall(
                 hook: name, event: event, outcome: outcome, failure: nil,

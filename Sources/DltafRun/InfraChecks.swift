@@ -98,7 +98,7 @@ public struct InfraChecks: Sendable {
             document: redactor.redact(.object(document)))
     }
 
-    private func context(for session: InfraCheckSession) -> JSONValue {
+    private func context(for session: InfraCheckSession) -> CallContext {
         CallContext.make(
             manifest: session.manifest, runID: UUID().uuidString.lowercased(), startedAt: Date(), mode: .dryRun)
     }

@@ -16,18 +16,18 @@ extension PreparedRun: CheckScope {}
 /// Selects and runs the online (infra) checks of a run, concurrently, each within its timeout.
 enum OnlineChecks {
     /// Which checks apply, asked of every provider concurrently.
-    static func applicability(_ prepared: some CheckScope, context: JSONValue, timeout: Duration) async -> [String:
+    static func applicability(_ prepared: some CheckScope, context: CallContext, timeout: Duration) async -> [String:
         CheckApplicability]
     {
         let names = prepared.catalog.checks.names
         return await withTaskGroup(of: (String, CheckApplicability).self) { group in
             for name in names {
                 guard let entry = prepared.catalog.checks[name] else { continue }
-                let params = params(prepared, name: name, context: context)
+                let params = params(prepared, name: name, context: context, timeoutSeconds: nil)
                 group.addTask {
                     do throws(PluginFailure) {
                         let answer = try await entry.provider.call(
-                            ProtocolMethod.checkApplies, params: params, timeout: timeout)
+                            ProtocolMethod.checkApplies, params: params.json, timeout: timeout)
                         return (
                             name,
                             CheckApplicability(
@@ -53,18 +53,13 @@ enum OnlineChecks {
 
     /// Runs the selected checks concurrently and returns their report.
     static func run(
-        _ prepared: some CheckScope, selected: [String], context: JSONValue, timeout: Duration
+        _ prepared: some CheckScope, selected: [String], context: CallContext, timeout: Duration
     ) async -> CheckReport {
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let outcomes = await withTaskGroup(of: (String, CheckOutcome, Double, String).self) { group in
             for name in selected {
                 guard let entry = prepared.catalog.checks[name] else { continue }
-                var params = params(prepared, name: name, context: context)
-                if case .object(var object) = params {
-                    object["timeout_seconds"] = .double(seconds)
-                    params = .object(object)
-                }
-                let request = params
+                let request = params(prepared, name: name, context: context, timeoutSeconds: seconds).json
                 group.addTask {
                     let started = ContinuousClock.now
                     let outcome: CheckOutcome
@@ -89,10 +84,12 @@ enum OnlineChecks {
         return CheckReport(selected: selected, entries: entries, timeoutSeconds: seconds)
     }
 
-    private static func params(_ prepared: some CheckScope, name: String, context: JSONValue) -> JSONValue {
-        [
-            "check": .string(name), "manifest": prepared.manifest.value, "context": context,
-            "config": prepared.manifest.value(at: ["run", "online_checks", "config", name]) ?? .object(JSONObject()),
-        ]
+    private static func params(
+        _ prepared: some CheckScope, name: String, context: CallContext, timeoutSeconds: Double?
+    ) -> CheckParams {
+        CheckParams(
+            check: name, manifest: prepared.manifest.value, context: context,
+            config: prepared.manifest.value(at: ["run", "online_checks", "config", name])?.objectValue ?? JSONObject(),
+            timeoutSeconds: timeoutSeconds)
     }
 }

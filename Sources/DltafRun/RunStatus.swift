@@ -15,20 +15,3 @@ public enum RunStatus: String, Sendable {
     /// Stopped by a signal.
     case cancelled
 }
-
-/// The error categories of the Python dltaf's taxonomy.
-public enum ErrorCategory: String, Sendable {
-    // Each case is the category's name in result documents and audit rows.
-    case config = "CONFIG"
-    case secrets = "SECRETS"
-    case auth = "AUTH"
-    case connectivity = "CONNECTIVITY"
-    case http = "HTTP"
-    case timeout = "TIMEOUT"
-    case data = "DATA"
-    case policy = "POLICY"
-    case dependency = "DEPENDENCY"
-    case unknown = "UNKNOWN"
-    /// Not in the Python dltaf's taxonomy: the run was stopped by SIGINT or SIGTERM.
-    case cancelled = "CANCELLED"
-}

@@ -16,11 +16,11 @@ extension Manifest {
 extension Provider {
     /// The runner's own `runner/validate` of `manifest` for `kind` (as `exec` and `manifest lint` call it), its
     /// findings located in the manifest.
-    func validate(kind: String, manifest: Manifest, context: JSONValue, timeout: Duration) async throws(PluginFailure)
-        -> [ManifestDiagnostic]
+    func validate(kind: String, manifest: Manifest, context: CallContext, timeout: Duration)
+        async throws(PluginFailure) -> [ManifestDiagnostic]
     {
-        let params: JSONObject = ["kind": .string(kind), "manifest": manifest.value, "context": context]
-        let answer = try await call(ProtocolMethod.runnerValidate, params: .object(params), timeout: timeout)
+        let params = RunnerValidateParams(kind: kind, manifest: manifest.value, context: context)
+        let answer = try await call(ProtocolMethod.runnerValidate, params: params.json, timeout: timeout)
         return (answer["diagnostics"]?.arrayValue ?? []).map(Diagnostic.init(json:))
             .map(manifest.locate(runnerDiagnostic:))
     }

@@ -11,7 +11,10 @@ private func call(
 ) async throws -> JSONValue {
     try await check.handle(
         method: method,
-        params: ["config": config, "context": ["manifest_dir": .string(directory)], "timeout_seconds": 2.0])
+        params: [
+            "check": .string(check.provides.checks.first?.name ?? "?"), "config": config,
+            "context": ["manifest_dir": .string(directory)], "timeout_seconds": 2.0,
+        ])
 }
 
 @Suite("built-in checks, in process")

@@ -19,15 +19,14 @@ extension BuiltinCheck {
     var provides: Provides { Provides(checks: [CheckInfo(name: name, description: summary)]) }
 
     func handle(method: String, params: JSONValue) async throws(RPCError) -> JSONValue {
-        let request = CheckRequest(params: params)
         switch method {
         case ProtocolMethod.checkApplies:
-            let (applies, reason) = applies(request)
+            let (applies, reason) = applies(try CheckRequest(method: method, params: params))
             return ["applies": .bool(applies), "reason": .string(reason)]
         case ProtocolMethod.checkRun:
-            return await run(request).json
+            return await run(try CheckRequest(method: method, params: params)).json
         default:
-            throw RPCError(code: RPCErrorCode.methodNotFound, message: "method not found: \(method)")
+            throw RPCError(methodNotFound: method)
         }
     }
 }
@@ -41,13 +40,17 @@ struct CheckRequest: Sendable {
     /// `config.timeout_seconds`, else the run's limit for each check, else 5.
     var timeoutSeconds: Double
 
-    init(params: JSONValue) {
-        config = params["config"] ?? .object(JSONObject())
-        manifestDirectory =
-            params["context"]?["manifest_dir"]?.stringValue ?? FileManager.default.currentDirectoryPath
-        let configured = params["config"]?["timeout_seconds"]?.doubleValue
-        let run = params["timeout_seconds"]?.doubleValue
-        timeoutSeconds = [configured, run].compactMap { $0 }.first { $0 > 0 } ?? 5
+    init(_ params: CheckParams) {
+        config = .object(params.config)
+        let directory = params.context.manifestDirectory
+        manifestDirectory = directory.isEmpty ? FileManager.default.currentDirectoryPath : directory
+        let configured = params.config["timeout_seconds"]?.doubleValue
+        timeoutSeconds = [configured, params.timeoutSeconds].compactMap { $0 }.first { $0 > 0 } ?? 5
+    }
+
+    /// Reads `method`'s params; params that do not follow the protocol are an invalid-params error.
+    init(method: String, params: JSONValue) throws(RPCError) {
+        self.init(try CheckParams(builtin: method, json: params))
     }
 
     /// A string setting.
@@ -73,6 +76,18 @@ struct CheckRequest: Sendable {
         let expanded = (path as NSString).expandingTildeInPath
         guard !expanded.hasPrefix("/") else { return (expanded as NSString).standardizingPath }
         return ((manifestDirectory as NSString).appendingPathComponent(expanded) as NSString).standardizingPath
+    }
+}
+
+extension CheckParams {
+    /// Reads the params of a built-in check's `method`; params that do not follow the protocol are an
+    /// invalid-params error, as a plugin would answer.
+    init(builtin method: String, json: JSONValue) throws(RPCError) {
+        do {
+            try self.init(method: method, json: json)
+        } catch {
+            throw RPCError(invalidParams: error)
+        }
     }
 }
 

@@ -13,28 +13,38 @@ struct LogHook: BuiltinExtension {
     }
 
     func handle(method: String, params: JSONValue) async throws(RPCError) -> JSONValue {
-        let context = params["context"]
-        let pipeline = context?["pipeline"]?["name"]?.stringValue ?? "?"
-        let runID = context?["run_id"]?.stringValue ?? "?"
-        switch method {
-        case ProtocolMethod.hook(.preRun):
-            let kind = context?["source_kind"]?.stringValue ?? "?"
-            let destination = context?["pipeline"]?["destination"]?.stringValue ?? "?"
-            let dataset = context?["pipeline"]?["dataset"]?.stringValue ?? "?"
+        guard let event = HookEvent(method: method) else { throw RPCError(methodNotFound: method) }
+        let request: HookParams
+        do {
+            request = try HookParams(event: event, json: params)
+        } catch {
+            throw RPCError(invalidParams: error)
+        }
+        let context = request.context
+        let pipeline = context.pipeline.name ?? "?"
+        let runID = Self.shown(context.runID)
+        switch event {
+        case .preRun:
+            let kind = Self.shown(context.sourceKind)
+            let destination = context.pipeline.destination ?? "?"
+            let dataset = context.pipeline.dataset ?? "?"
             console.log(
                 .info, source: "log",
                 "run started: pipeline=\(pipeline) kind=\(kind) destination=\(destination) dataset=\(dataset) run_id=\(runID)"
             )
-        case ProtocolMethod.hook(.postRun):
-            let status = params["result"]?["status"]?.stringValue ?? "?"
-            let message = params["result"]?["message"]?.stringValue.map { ": \($0)" } ?? ""
+        case .postRun:
+            let status = request.result?["status"]?.stringValue ?? "?"
+            let message = request.result?["message"]?.stringValue.map { ": \($0)" } ?? ""
             console.log(.info, source: "log", "run finished: pipeline=\(pipeline) status=\(status)\(message)")
-        case ProtocolMethod.hook(.onError):
-            let message = params["error"]?["message"]?.stringValue ?? "unknown error"
+        case .onError:
+            let message = request.error?.message ?? "unknown error"
             console.log(.error, source: "log", "run failed: pipeline=\(pipeline): \(message)")
-        default:
-            throw RPCError(code: RPCErrorCode.methodNotFound, message: "method not found: \(method)")
         }
         return HookOutcome(ok: true).json
+    }
+
+    /// A context member as the log line shows it: `?` when empty.
+    private static func shown(_ text: String) -> String {
+        text.isEmpty ? "?" : text
     }
 }

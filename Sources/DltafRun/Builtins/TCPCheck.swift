@@ -13,7 +13,11 @@ struct TCPCheck: BuiltinExtension {
     }
 
     func handle(method: String, params: JSONValue) async throws(RPCError) -> JSONValue {
-        let endpoints = params["config"]?["endpoints"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        guard method == ProtocolMethod.checkApplies || method == ProtocolMethod.checkRun else {
+            throw RPCError(methodNotFound: method)
+        }
+        let request = try CheckParams(builtin: method, json: params)
+        let endpoints = request.config["endpoints"]?.arrayValue?.compactMap(\.stringValue) ?? []
         switch method {
         case ProtocolMethod.checkApplies:
             return [
@@ -21,8 +25,7 @@ struct TCPCheck: BuiltinExtension {
                 "reason": endpoints.isEmpty ? "no endpoints in run.online_checks.config.tcp" : "endpoints configured",
             ]
         case ProtocolMethod.checkRun:
-            let timeout =
-                params["config"]?["timeout_seconds"]?.doubleValue ?? params["timeout_seconds"]?.doubleValue ?? 5
+            let timeout = request.config["timeout_seconds"]?.doubleValue ?? request.timeoutSeconds ?? 5
             let results = await withTaskGroup(of: (Int, JSONValue).self) { group in
                 for (index, endpoint) in endpoints.enumerated() {
                     group.addTask { (index, await Self.probe(endpoint, timeout: timeout)) }
@@ -44,7 +47,7 @@ struct TCPCheck: BuiltinExtension {
                 details: ["results": .array(results), "timeout_seconds": .double(timeout)]
             ).json
         default:
-            throw RPCError(code: RPCErrorCode.methodNotFound, message: "method not found: \(method)")
+            throw RPCError(methodNotFound: method)
         }
     }
 

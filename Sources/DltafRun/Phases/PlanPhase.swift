@@ -9,10 +9,10 @@ import DltafSecrets
 /// Without `--dry-run-strict` errors are reported, not fatal, as in the Python dltaf.
 struct PlanPhase: RunPhase {
     func run(_ state: inout RunState, _ orchestrator: RunOrchestrator) async -> PhaseOutcome {
-        guard let prepared = state.prepared else { return .finished }
+        guard let prepared = state.prepared, let context = state.context else { return .finished }
         let request = state.request
         let applicability = await OnlineChecks.applicability(
-            prepared, context: state.context, timeout: request.checkTimeout)
+            prepared, context: context, timeout: request.checkTimeout)
         var plan = PlanBuilder.plan(
             prepared, request: request, applicability: applicability,
             environment: state.result.environment ?? ResolvedEnvironment())
@@ -34,7 +34,7 @@ struct PlanPhase: RunPhase {
                 warnings.append("no online check applies to this manifest; nothing was checked online")
             } else {
                 let report = await OnlineChecks.run(
-                    prepared, selected: selected, context: state.context,
+                    prepared, selected: selected, context: context,
                     timeout: request.onlineTimeout ?? request.checkTimeout)
                 state.result.checks = report
                 online = report

@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafProtocol
 import DltafPluginHost
 import Foundation
 
@@ -35,7 +36,7 @@ struct RunState: Sendable {
     /// The plugins and names, once started.
     var prepared: PreparedRun?
     /// The `context` every call carries, once plugins are started.
-    var context: JSONValue = .null
+    var context: CallContext?
     /// The hooks of the run, once `pre_run` began.
     var hooks: HookPipeline?
     /// How many hooks `pre_run` reached: `on_error` and `post_run` go to those.

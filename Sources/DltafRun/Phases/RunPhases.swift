@@ -7,12 +7,12 @@ import DltafProtocol
 /// (exit 3).
 struct OnlineChecksPhase: RunPhase {
     func run(_ state: inout RunState, _ orchestrator: RunOrchestrator) async -> PhaseOutcome {
-        guard let prepared = state.prepared else { return .proceed }
+        guard let prepared = state.prepared, let context = state.context else { return .proceed }
         let timeout = state.request.checkTimeout
-        let applicability = await OnlineChecks.applicability(prepared, context: state.context, timeout: timeout)
+        let applicability = await OnlineChecks.applicability(prepared, context: context, timeout: timeout)
         let selected = OnlineChecks.select(prepared, applicability: applicability)
         guard !selected.isEmpty else { return .proceed }
-        let report = await OnlineChecks.run(prepared, selected: selected, context: state.context, timeout: timeout)
+        let report = await OnlineChecks.run(prepared, selected: selected, context: context, timeout: timeout)
         state.result.checks = report
         state.lap("checks")
         if state.cancellation.isCancelled { return .failed(RunOrchestrator.cancelledError) }
@@ -34,9 +34,9 @@ struct OnlineChecksPhase: RunPhase {
 /// `pre_run` on each selected hook in order; the first `ok: false` answer (or failed call) vetoes the run.
 struct PreRunHooksPhase: RunPhase {
     func run(_ state: inout RunState, _ orchestrator: RunOrchestrator) async -> PhaseOutcome {
-        guard let prepared = state.prepared else { return .proceed }
+        guard let prepared = state.prepared, let context = state.context else { return .proceed }
         let hooks = HookPipeline(
-            prepared: prepared, context: state.context, timeout: state.request.hookTimeout,
+            prepared: prepared, context: context, timeout: state.request.hookTimeout,
             console: orchestrator.console)
         state.hooks = hooks
         let pre = await hooks.preRun()
@@ -56,19 +56,20 @@ struct PreRunHooksPhase: RunPhase {
 /// The runner's `runner/run`, with the credentials resolved from `connections` for it alone.
 struct RunnerPhase: RunPhase {
     func run(_ state: inout RunState, _ orchestrator: RunOrchestrator) async -> PhaseOutcome {
-        guard let prepared = state.prepared, let runner = prepared.catalog.runners[prepared.runnerKind] else {
+        guard let prepared = state.prepared, let context = state.context,
+            let runner = prepared.catalog.runners[prepared.runnerKind]
+        else {
             return .finished  // Only plans go on without a runner, and they have ended already.
         }
         let handle: PluginHandle? = if case .plugin(let handle) = runner.provider { handle } else { nil }
-        let params: JSONObject = [
-            "kind": .string(prepared.runnerKind), "manifest": prepared.manifest.value, "context": state.context,
+        let params = RunnerRunParams(
+            kind: prepared.runnerKind, manifest: prepared.manifest.value, context: context,
             // The credentials resolved from `connections`, for this runner only (PROTOCOL.md: `runner/run`'s env).
-            "env": .object(JSONObject(prepared.secrets.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-        ]
+            env: prepared.secrets)
         var outcome = PhaseOutcome.proceed
         do throws(PluginFailure) {
             let answer = try await runner.provider.call(
-                ProtocolMethod.runnerRun, params: .object(params), timeout: state.request.runTimeout)
+                ProtocolMethod.runnerRun, params: params.json, timeout: state.request.runTimeout)
             let reported: RunOutcome
             do {
                 reported = try RunOutcome(json: answer)
@@ -123,16 +124,12 @@ struct AfterRunHooksPhase: RunPhase {
                 return .proceed
             }
             if state.cancellation.isCancelled { hooks.timeout = min(hooks.timeout, .seconds(5)) }
-            let payload: JSONValue = [
-                "message": .string(error.message), "category": .string(error.category.rawValue),
-                "code": .string(error.code),
-            ]
-            let calls = await hooks.after(
-                .onError, reached: state.hooksReached, extra: ["error": payload, "result": result.json])
+            let failure = HookParams.Failure(message: error.message, category: error.category, code: error.code)
+            let calls = await hooks.after(.onError, reached: state.hooksReached, result: result.json, error: failure)
             record(calls, event: "on_error", in: &state)
             state.lap("on_error")
         } else {
-            let calls = await hooks.after(.postRun, reached: state.hooksReached, extra: ["result": result.json])
+            let calls = await hooks.after(.postRun, reached: state.hooksReached, result: result.json)
             record(calls, event: "post_run", in: &state)
             state.lap("post_run")
         }
@@ -158,10 +155,9 @@ enum RunnerFailure {
             category = .timeout
             errorCode = "plugin_timeout"
         case .rpcError(let error):
-            if let raw = error.data?["category"]?.stringValue, let parsed = ErrorCategory(rawValue: raw) {
-                category = parsed
-            }
-            if let pluginCode = error.data?["code"]?.stringValue { errorCode = pluginCode }
+            let data = HandlerFailure(data: error.data)
+            if let parsed = data.category { category = parsed }
+            if let pluginCode = data.code { errorCode = pluginCode }
         case .exitedWithoutResult: errorCode = "plugin_exited"
         case .protocolViolation: errorCode = "protocol_violation"
         default: break

@@ -86,7 +86,7 @@ struct StartPluginsPhase: RunPhase {
 /// The runner's own `validate` (a plan of a built-in kind without a runner plugin says what a run will need).
 struct RunnerValidatePhase: RunPhase {
     func run(_ state: inout RunState, _ orchestrator: RunOrchestrator) async -> PhaseOutcome {
-        guard let prepared = state.prepared else { return .proceed }
+        guard let prepared = state.prepared, let context = state.context else { return .proceed }
         let console = orchestrator.console
         guard let runner = prepared.catalog.runners[prepared.runnerKind] else {
             // Only a plan of a built-in kind gets here (PreparedRun.resolveRunner).
@@ -102,7 +102,7 @@ struct RunnerValidatePhase: RunPhase {
         let located: [ManifestDiagnostic]
         do throws(PluginFailure) {
             located = try await runner.provider.validate(
-                kind: prepared.runnerKind, manifest: prepared.manifest, context: state.context,
+                kind: prepared.runnerKind, manifest: prepared.manifest, context: context,
                 timeout: state.request.validateTimeout)
         } catch {
             return .failed(state.failure(RunnerFailure.classify(error, code: "runner_validate_failed")))

@@ -16,11 +16,12 @@ plugin.hook("swift_audit", description: "Audit line per event") { event, call in
     }
     let file = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: call.manifestDirectory))
     var line: JSONObject = [
-        "event": .string(event.rawValue), "run_id": call.context["run_id"] ?? .null,
-        "pipeline": call.context["pipeline"]?["name"] ?? .null, "at": .string(Date().ISO8601Format()),
+        "event": .string(event.rawValue), "run_id": .string(call.callContext.runID),
+        "pipeline": call.callContext.pipeline.name.map { .string($0) } ?? .null,
+        "at": .string(Date().ISO8601Format()),
     ]
-    if let status = call.params["result"]?["status"] { line["status"] = status }
-    if let error = call.params["error"]?["message"] { line["error"] = error }
+    if let status = call.hookParams?.result?["status"] { line["status"] = status }
+    if let error = call.hookParams?.error { line["error"] = .string(error.message) }
     var bytes = JSONWriter().bytes(.object(line))
     bytes.append(0x0A)
     try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)

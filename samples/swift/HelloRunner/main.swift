@@ -56,7 +56,7 @@ plugin.runner("hello_csv", description: "CSV file to JSON lines") { call in
     var written = "nothing (no source.output)"
     if let target = source?["output"]?.stringValue {
         let url = URL(fileURLWithPath: target, relativeTo: base)
-        let append = call.context["write_disposition"]?.stringValue == "append"
+        let append = call.callContext.writeDisposition == "append"
         if append, let handle = try? FileHandle(forWritingTo: url) {
             handle.seekToEndOfFile()
             handle.write(Data(output))

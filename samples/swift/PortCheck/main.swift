@@ -14,7 +14,7 @@ plugin.check("swift_port", description: "TCP reachability of config.endpoints") 
 } run: { call in
     let endpoints = call.config["endpoints"]?.arrayValue?.compactMap(\.stringValue) ?? []
     guard !endpoints.isEmpty else { return CheckOutcome(ok: false, errors: ["no endpoints in config.endpoints"]) }
-    let timeout = call.config["timeout_seconds"]?.doubleValue ?? call.params["timeout_seconds"]?.doubleValue ?? 3
+    let timeout = call.config["timeout_seconds"]?.doubleValue ?? call.checkParams?.timeoutSeconds ?? 3
     var errors: [String] = []
     var results: [JSONValue] = []
     for endpoint in endpoints {
