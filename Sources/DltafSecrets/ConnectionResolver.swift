@@ -59,7 +59,7 @@ public struct ConnectionResolver: Sendable {
     {
         let kind: SlotKind
         switch spec.slot {
-        case "destination": kind = .clickHouse
+        case "destination": kind = spec.kind == "postgres" ? .postgresDestination : .clickHouse
         case "kafka": kind = .kafka
         default:
             guard let sourceKind = SlotKind(source: spec.kind) else { return }
@@ -81,6 +81,10 @@ public struct ConnectionResolver: Sendable {
             case .kafka:
                 resolution.environment.add(DestinationEnvironment.kafka(secret, prefix: kafkaPrefix), source: source)
             case .clickHouse: try clickHouse(spec, secret: secret, label: label, source: source, into: &resolution)
+            case .postgresDestination:
+                let database = spec.overrides["database"].map(SecretPayload.text(of:)).flatMap { $0.isEmpty ? nil : $0 }
+                resolution.environment.add(
+                    try DestinationEnvironment.postgres(secret, database: database), source: source)
             }
         } catch {
             throw SecretsError(

@@ -59,10 +59,10 @@ struct ConnectionSpec: Sendable {
                 reader.fail(
                     "unsupported connections.source.kind: \(kind) (expected oracle, postgres, sql, mongodb, mongo or "
                         + "keycloak)", at: "kind")
-            case "destination" where kind != "clickhouse":
+            case "destination" where kind != "clickhouse" && kind != "postgres":
                 reader.fail(
-                    "unsupported connections.destination.kind: \(kind.isEmpty ? "(none)" : kind) (expected clickhouse)",
-                    at: "kind")
+                    "unsupported connections.destination.kind: \(kind.isEmpty ? "(none)" : kind) "
+                        + "(expected clickhouse or postgres)", at: "kind")
             case "kafka" where kind != "kafka":
                 reader.fail("unsupported connections.kafka.kind: \(kind) (expected kafka)", at: "kind")
             default: break

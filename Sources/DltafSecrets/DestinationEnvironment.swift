@@ -34,6 +34,25 @@ enum DestinationEnvironment {
         ]
     }
 
+    /// `postgres` → `DESTINATION__POSTGRES__CREDENTIALS__{HOST,PORT,DATABASE,USERNAME,PASSWORD}`, where dltaf's
+    /// own loader writes (docs/destinations.md). Needs host and database.
+    static func postgres(_ secret: SecretPayload, database: String?) throws(BuildError) -> [EnvironmentVariable] {
+        let prefix = "DESTINATION__POSTGRES__CREDENTIALS__"
+        let host = secret.text("host", "hostname")
+        let port = try secret.integer("port", "port", fallback: 5432)
+        let targetDatabase = database ?? secret.text("database", "dbname")
+        guard !host.isEmpty else { throw BuildError("the PostgreSQL secret must contain 'host'") }
+        guard !targetDatabase.isEmpty else {
+            throw BuildError("the PostgreSQL database is required (set it in the secret or in overrides.database)")
+        }
+        return [
+            EnvironmentVariable(prefix + "HOST", host), EnvironmentVariable(prefix + "PORT", String(port)),
+            EnvironmentVariable(prefix + "DATABASE", targetDatabase),
+            EnvironmentVariable(prefix + "USERNAME", secret.text("username", "user", "login")),
+            EnvironmentVariable(prefix + "PASSWORD", secret.text("password", "pass"), secret: true),
+        ]
+    }
+
     /// `kafka` → `<prefix>BOOTSTRAP_SERVERS` (a list is joined with commas), `SECURITY_PROTOCOL`, `SASL_*`,
     /// `SSL_*`. Nothing is required.
     static func kafka(_ secret: SecretPayload, prefix: String) -> [EnvironmentVariable] {

@@ -1,6 +1,6 @@
 /// What a slot's `kind` selects: the environment contract, and the fields read from per-field Airflow Variables.
 enum SlotKind: Sendable {
-    case sqlDatabase, mongoDB, keycloak, clickHouse, kafka
+    case sqlDatabase, mongoDB, keycloak, clickHouse, postgresDestination, kafka
 
     /// The kind of `connections.source.kind`.
     init?(source kind: String) {
@@ -19,6 +19,7 @@ enum SlotKind: Sendable {
         case .mongoDB: "MONGODB__"
         case .keycloak: "KEYCLOAK__"
         case .clickHouse: "CLICKHOUSE__"
+        case .postgresDestination: "POSTGRES__"
         case .kafka: "KAFKA__"
         }
     }
@@ -30,6 +31,7 @@ enum SlotKind: Sendable {
             case .sqlDatabase: ["drivername", "host", "port", "username", "password", "database", "dsn"]
             case .clickHouse:
                 ["host", "port", "http_port", "secure", "database", "username", "password", "dataset_table_separator"]
+            case .postgresDestination: ["host", "port", "username", "password", "database"]
             case .mongoDB: ["connection_url", "host", "port", "user", "username", "password", "database"]
             case .keycloak:
                 [
