@@ -38,6 +38,7 @@ let package = Package(
         // libcurl, libpq and libsqlite3, opened with dlopen on first use (docs/architecture.md: start-up cost).
         .target(name: "CDltafClients", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "DltafClients", dependencies: ["CDltafClients", "DltafJSON"], swiftSettings: strictSettings),
+        .target(name: "DltafLoad", dependencies: ["CDltafClients", "DltafJSON"], swiftSettings: strictSettings),
         .target(
             name: "DltafSecrets",
             dependencies: ["DltafClients", "DltafJSON", "DltafManifest"],
@@ -164,6 +165,11 @@ let package = Package(
         .testTarget(
             name: "DltafClientsTests",
             dependencies: ["DltafClients", "DltafJSON", "DltafTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DltafLoadTests",
+            dependencies: ["DltafLoad", "DltafJSON", "DltafTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

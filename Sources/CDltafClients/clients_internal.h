@@ -9,6 +9,12 @@ void *dltaf_open_library(const char *soname);
 /* Looks up every name in `names` (NULL-terminated) into `slots`; returns the first missing name or NULL. */
 const char *dltaf_resolve_symbols(void *library, const char *const *names, void **slots);
 
+/*
+ * Opens `soname` and stores each function of `names` (NULL-terminated) through the matching entry of `fields`.
+ * Returns 1 on success; otherwise 0 with "soname" or "soname (no name)" in `error` (DLTAF_CLIENT_ERROR_SIZE).
+ */
+int dltaf_bind_library(const char *soname, const char *const *names, void **const *fields, char *error);
+
 /* Monotonic milliseconds. */
 double dltaf_now_ms(void);
 

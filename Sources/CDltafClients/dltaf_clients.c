@@ -47,6 +47,24 @@ const char *dltaf_resolve_symbols(void *library, const char *const *names, void 
     return NULL;
 }
 
+int dltaf_bind_library(const char *soname, const char *const *names, void **const *fields, char *error) {
+    void *library = dltaf_open_library(soname);
+    if (library == NULL) {
+        dltaf_set_error(error, "%s", soname);
+        return 0;
+    }
+    for (size_t index = 0; names[index] != NULL; index++) {
+        void *symbol = dlsym(library, names[index]);
+        if (symbol == NULL) {
+            dltaf_set_error(error, "%s (no %s)", soname, names[index]);
+            return 0;
+        }
+        /* Object and function pointers share a representation on every platform dltaf runs on. */
+        memcpy(fields[index], &symbol, sizeof symbol);
+    }
+    return 1;
+}
+
 double dltaf_now_ms(void) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);

@@ -1,0 +1,169 @@
+/// One stream's rows into PostgreSQL with `COPY … FROM STDIN` (text format, sent in 1 MiB pieces).
+///
+/// `append` copies into the table; `replace` into the real table `<table>__dltaf_stage`, renamed over the table
+/// at the final commit; `merge` into a temporary staging table, moved into the table before each commit with
+/// `INSERT … SELECT DISTINCT ON (key) … ORDER BY key, arrival DESC ON CONFLICT (key) DO UPDATE`, so the last row
+/// of a key wins within a checkpoint and across checkpoints.
+final class PostgresTableSink: TableSink {
+    let table: String
+    private let destination: PostgresDestination
+    private let plan: SinkPlan
+    /// The table rows are visible in at the end (the staging table for `replace`).
+    private let target: String
+    /// The temporary staging table of `merge`.
+    private let mergeStage: String?
+    private var columns: [ColumnSchema]
+    private var created: Bool
+    private var stageCreated = false
+    private var stagedRows = 0
+    private var copying = false
+    private var buffer: [UInt8] = []
+    private let loadID: [UInt8]
+
+    private static let flushBytes = 1 << 20
+    private static let sequenceColumn = "\"_dltaf_seq\""
+
+    private var connection: PostgresConnection { destination.connection }
+
+    init(destination: PostgresDestination, plan: SinkPlan) throws(LoadError) {
+        self.destination = destination
+        self.plan = plan
+        table = plan.table
+        columns = plan.existing ?? []
+        var escapedID: [UInt8] = []
+        do {
+            try PostgresCopyText.appendEscaped(plan.loadID, into: &escapedID)
+        } catch {
+            throw LoadError(.badRows, "the load id holds a NUL character")
+        }
+        loadID = escapedID
+        buffer.reserveCapacity(Self.flushBytes + 64 * 1024)
+        switch plan.disposition {
+        case .replace:
+            target = destination.qualified(StagingNames.stage(plan.table))
+            mergeStage = nil
+            created = false
+            try connection.exec("DROP TABLE IF EXISTS \(target)", [], "dropping the old staging table of \(table)")
+        case .append, .merge:
+            target = destination.qualified(plan.table)
+            mergeStage = plan.disposition == .merge ? "pg_temp." + NameNormalizer.quote(StagingNames.stage(plan.table)) : nil
+            created = plan.existing != nil
+            if created, plan.needsLoadIDColumn {
+                try connection.exec(
+                    "ALTER TABLE \(target) ADD COLUMN \"\(StagingNames.loadIDColumn)\" text", [],
+                    "adding \(StagingNames.loadIDColumn) to \(table)")
+            }
+            if created, plan.disposition == .merge { try createKeyIndex() }
+        }
+    }
+
+    func columnsChanged(_ columns: [ColumnSchema], added: [ColumnSchema]) throws(LoadError) {
+        try flush()
+        self.columns = columns
+        for column in added {
+            let definition = "\(NameNormalizer.quote(column.name)) \(PostgresTypes.declaration(column.type))"
+            if created {
+                try connection.exec(
+                    "ALTER TABLE \(target) ADD COLUMN \(definition)", [], "adding column \(column.name) to \(table)")
+            }
+            if stageCreated, let mergeStage {
+                try connection.exec(
+                    "ALTER TABLE \(mergeStage) ADD COLUMN \(definition)", [], "adding column \(column.name) to \(table)")
+            }
+        }
+    }
+
+    func append(_ cells: [Cell]) throws(LoadError) {
+        if !copying { try startCopy() }
+        do {
+            try PostgresCopyText.appendRow(cells, loadID: loadID, into: &buffer)
+        } catch {
+            let column = error.column < columns.count ? columns[error.column].name : "?"
+            throw LoadError(
+                .badRows,
+                "stream \(plan.stream): a value of column \(column) holds a NUL character, which PostgreSQL "
+                    + "text cannot store")
+        }
+        stagedRows += 1
+        if buffer.count >= Self.flushBytes {
+            try connection.copyPut(buffer, "loading rows into \(table)")
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func flush() throws(LoadError) {
+        guard copying else { return }
+        if !buffer.isEmpty { try connection.copyPut(buffer, "loading rows into \(table)") }
+        buffer.removeAll(keepingCapacity: true)
+        copying = false
+        try connection.copyEnd("loading rows into \(table)")
+    }
+
+    /// Aborts a COPY in progress (before a rollback).
+    func abandon() {
+        if copying { connection.copyAbort() }
+        copying = false
+        buffer.removeAll()
+    }
+
+    func prepareCommit() throws(LoadError) {
+        try flush()
+        guard let mergeStage, stagedRows > 0 else { return }
+        let names = columns.map { NameNormalizer.quote($0.name) } + ["\"\(StagingNames.loadIDColumn)\""]
+        let keys = plan.primaryKey.map(NameNormalizer.quote)
+        let list = names.joined(separator: ", ")
+        let updates = names.filter { !keys.contains($0) }.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+        let keyList = keys.joined(separator: ", ")
+        try connection.exec(
+            """
+            INSERT INTO \(target) (\(list)) SELECT DISTINCT ON (\(keyList)) \(list) FROM \(mergeStage) \
+            ORDER BY \(keyList), \(Self.sequenceColumn) DESC ON CONFLICT (\(keyList)) DO UPDATE SET \(updates); \
+            TRUNCATE \(mergeStage)
+            """, [], "merging the staged rows into \(table)")
+        stagedRows = 0
+    }
+
+    func finishRun() throws(LoadError) {
+        guard plan.disposition == .replace else { return }
+        if !created { try create() }
+        try connection.exec(
+            "DROP TABLE IF EXISTS \(destination.qualified(table)); ALTER TABLE \(target) RENAME TO "
+                + NameNormalizer.quote(table), [], "swapping the staging table of \(table) in")
+    }
+
+    private func startCopy() throws(LoadError) {
+        if !created { try create() }
+        var into = target
+        if let mergeStage {
+            if !stageCreated {
+                try connection.exec(
+                    "CREATE TEMP TABLE \(NameNormalizer.quote(StagingNames.stage(table))) (LIKE \(target), "
+                        + "\(Self.sequenceColumn) bigserial)", [], "creating the staging table of \(table)")
+                stageCreated = true
+            }
+            into = mergeStage
+        }
+        let names = columns.map { NameNormalizer.quote($0.name) } + ["\"\(StagingNames.loadIDColumn)\""]
+        try connection.copyStart(
+            "COPY \(into) (\(names.joined(separator: ", "))) FROM STDIN", "starting to load rows into \(table)")
+        copying = true
+    }
+
+    private func create() throws(LoadError) {
+        let definitions =
+            columns.map {
+                "\(NameNormalizer.quote($0.name)) \(PostgresTypes.declaration($0.type))\($0.nullable ? "" : " NOT NULL")"
+            } + ["\"\(StagingNames.loadIDColumn)\" text NOT NULL"]
+        try connection.exec(
+            "CREATE TABLE \(target) (\(definitions.joined(separator: ", ")))", [], "creating table \(table)")
+        created = true
+        if plan.disposition == .merge { try createKeyIndex() }
+    }
+
+    private func createKeyIndex() throws(LoadError) {
+        let keys = plan.primaryKey.map(NameNormalizer.quote).joined(separator: ", ")
+        try connection.exec(
+            "CREATE UNIQUE INDEX IF NOT EXISTS \(NameNormalizer.quote(StagingNames.keyIndex(table))) ON \(target) (\(keys))",
+            [], "creating the unique index on the primary key of \(table)")
+    }
+}

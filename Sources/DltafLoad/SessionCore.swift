@@ -1,0 +1,283 @@
+import DltafJSON
+import Foundation
+
+/// The state behind `LoadSession`'s lock: the destination, the open streams, the checkpoint counter and the
+/// first failure (after which only `abort()` is accepted).
+final class SessionCore {
+    let destination: any Destination
+    let pipeline: String
+    let loadID: String
+    let defaults: (disposition: WriteDisposition, contract: SchemaContract)
+    let spoolDirectory: String?
+    private(set) var streams: [String: StreamLoad] = [:]
+    private(set) var order: [String] = []
+    private var checkpointNumber = 0
+    private var failure: LoadError?
+    private var closed = false
+
+    init(
+        destination: any Destination, pipeline: String, loadID: String,
+        defaults: (WriteDisposition, SchemaContract), spoolDirectory: String?
+    ) {
+        self.destination = destination
+        self.pipeline = pipeline
+        self.loadID = loadID
+        self.defaults = defaults
+        self.spoolDirectory = spoolDirectory
+    }
+
+    deinit { if !closed { abort() } }
+
+    // MARK: State
+
+    func committedState(pipeline: String) throws(LoadError) -> CommittedState {
+        try usable()
+        var state = CommittedState(pipeline: nil, streams: [:])
+        for (stream, text) in try destination.readStates(pipeline: pipeline) {
+            let value = try parseState(text, stream: stream)
+            if stream.isEmpty { state.pipeline = value } else { state.streams[stream] = value }
+        }
+        return state
+    }
+
+    func resetState(pipeline: String, stream: String?) throws(LoadError) {
+        try usable()
+        let pending = destination.inTransaction
+        try guarded { () throws(LoadError) in
+            try destination.beginIfNeeded()
+            try destination.deleteStates(pipeline: pipeline, stream: stream)
+            if !pending { try destination.commit() }
+        }
+    }
+
+    private func parseState(_ text: String, stream: String) throws(LoadError) -> JSONValue {
+        do {
+            return try JSONParser.parse(text)
+        } catch {
+            let owner = stream.isEmpty ? "the pipeline" : "stream \(stream)"
+            throw LoadError(.destinationFailed, "the stored state of \(owner) is not JSON (\(error))")
+        }
+    }
+
+    // MARK: Streams
+
+    func open(_ declaration: StreamDeclaration) throws(LoadError) -> OpenedStream {
+        try usable()
+        let stream = declaration.stream
+        guard !stream.isEmpty else { throw LoadError(.badRows, "a stream needs a name") }
+        guard streams[stream] == nil else {
+            throw LoadError(.streamAlreadyOpen, "stream \(stream) is already open in this run")
+        }
+        let table = NameNormalizer.normalize(
+            declaration.table ?? stream, limit: NameNormalizer.maxIdentifierBytes - NameNormalizer.tableSuffixRoom)
+        guard !table.hasPrefix("_dltaf_") else { throw LoadError(.badRows, "stream \(stream): table \(table) is reserved for dltaf") }
+        if let other = streams.values.first(where: { $0.table == table }) {
+            throw LoadError(.streamAlreadyOpen, "stream \(stream): table \(table) is already written by stream \(other.stream)")
+        }
+        let disposition = declaration.writeDisposition ?? defaults.disposition
+        let contract = declaration.schemaContract ?? defaults.contract
+        let key = declaration.primaryKey.map { NameNormalizer.normalize($0) }
+        if disposition == .merge, key.isEmpty {
+            throw LoadError(.badRows, "stream \(stream): write disposition merge needs a primary_key")
+        }
+        let declared = try declaredColumns(declaration)
+        let state = try committedState(pipeline: pipeline).streams[stream]
+        let load = try guarded { () throws(LoadError) -> StreamLoad in
+            try destination.beginIfNeeded()
+            let existing = try destination.describe(table: table)
+            let rowsBefore = try existing == nil ? 0 : destination.count(table: table)
+            if let existing, contract == .freeze,
+                let new = declared.first(where: { column in !existing.columns.contains { $0.name == column.name } })
+            {
+                throw LoadError(
+                    .schemaContract, "stream \(stream): declared column \(new.name) is new under schema contract freeze")
+            }
+            let sink = try destination.makeSink(
+                SinkPlan(
+                    stream: stream, table: table, disposition: disposition, primaryKey: key,
+                    existing: existing?.columns, needsLoadIDColumn: existing.map { !$0.hasLoadID } ?? false,
+                    loadID: loadID))
+            let required = Array(Set(key + declared.filter { !$0.nullable }.map(\.name))).sorted()
+            let load = StreamLoad(
+                stream: stream, table: table, disposition: disposition, contract: contract,
+                columns: existing?.columns ?? [], required: required, tableExists: existing != nil,
+                rowsBefore: rowsBefore, allowsNUL: destination.allowsNUL, sink: sink)
+            try load.declare(declared)
+            return load
+        }
+        streams[stream] = load
+        order.append(stream)
+        return OpenedStream(stream: stream, table: table, state: state)
+    }
+
+    private func declaredColumns(_ declaration: StreamDeclaration) throws(LoadError) -> [ColumnSchema] {
+        var seen: Set<String> = []
+        var columns: [ColumnSchema] = []
+        for column in declaration.columns {
+            let name = NameNormalizer.normalize(column.name)
+            guard !column.name.isEmpty, name != StagingNames.loadIDColumn, seen.insert(name).inserted else {
+                throw LoadError(
+                    .badRows, "stream \(declaration.stream): declared column \"\(column.name)\" is empty, reserved or repeated")
+            }
+            columns.append(ColumnSchema(name: name, type: column.type, nullable: column.nullable))
+        }
+        return columns
+    }
+
+    func stream(_ name: String) throws(LoadError) -> StreamLoad {
+        try usable()
+        guard let load = streams[name] else {
+            throw LoadError(.streamNotOpen, "stream \(name) was not opened with data/open")
+        }
+        return load
+    }
+
+    // MARK: Writes
+
+    func write(stream name: String, columns: [String], rows: [[JSONValue]]) throws(LoadError) -> Int {
+        let load = try stream(name)
+        let names = try load.normalizedNames(columns)
+        if let bad = rows.firstIndex(where: { $0.count != columns.count }) {
+            throw LoadError(
+                .badRows,
+                "stream \(name): row \(bad + 1) has \(rows[bad].count) values for \(columns.count) columns")
+        }
+        return try guarded { () throws(LoadError) -> Int in
+            try destination.beginIfNeeded()
+            var written = 0
+            for row in rows where try load.add(names: names, values: row) { written += 1 }
+            load.freezeAfterFirstWrite()
+            return written
+        }
+    }
+
+    // MARK: Commits
+
+    func checkpoint(state: JSONValue?, streams states: [String: JSONValue]) throws(LoadError) -> CheckpointResult {
+        try usable()
+        if states.keys.contains("") { throw LoadError(.badRows, "a stream state needs a stream name") }
+        let number = checkpointNumber + 1
+        let rows = try guarded { () throws(LoadError) -> [String: Int] in
+            try destination.beginIfNeeded()
+            for name in order { try streams[name]?.sink.prepareCommit() }
+            try destination.ensureBookkeeping()
+            let now = Self.timestamp()
+            if let state {
+                try destination.writeState(
+                    StateRecord(
+                        pipeline: pipeline, stream: "", state: state.jsonText, loadID: loadID, checkpoint: number,
+                        updatedAt: now))
+            }
+            for stream in states.keys.sorted() {
+                guard let value = states[stream] else { continue }
+                try destination.writeState(
+                    StateRecord(
+                        pipeline: pipeline, stream: stream, state: value.jsonText, loadID: loadID,
+                        checkpoint: number, updatedAt: now))
+            }
+            let rows = pendingRows()
+            try destination.recordLoad(
+                LoadRecord(
+                    loadID: loadID, pipeline: pipeline, checkpoint: number, status: "checkpoint",
+                    rows: rows.values.reduce(0, +), insertedAt: now, schemaHash: schemaHash()))
+            try destination.commit()
+            return rows
+        }
+        committed(number)
+        return CheckpointResult(loadID: loadID, checkpoint: number, rows: rows)
+    }
+
+    func finish() throws(LoadError) -> LoadSummary {
+        try usable()
+        let number = checkpointNumber + 1
+        try guarded { () throws(LoadError) in
+            try destination.beginIfNeeded()
+            for name in order { try streams[name]?.sink.prepareCommit() }
+            for name in order { try streams[name]?.sink.finishRun() }
+            try destination.ensureBookkeeping()
+            try destination.recordLoad(
+                LoadRecord(
+                    loadID: loadID, pipeline: pipeline, checkpoint: number, status: "completed",
+                    rows: pendingRows().values.reduce(0, +), insertedAt: Self.timestamp(),
+                    schemaHash: schemaHash()))
+            for name in order {
+                guard let load = streams[name] else { continue }
+                load.rowsAfter = try destination.count(table: load.table)
+            }
+            try destination.commit()
+        }
+        committed(number)
+        closed = true
+        destination.close()
+        return LoadSummary(loadID: loadID, checkpoints: number, tables: statistics)
+    }
+
+    func abort() {
+        guard !closed else { return }
+        for name in order { streams[name]?.sink.abandon() }
+        destination.rollback()
+        destination.close()
+        closed = true
+        failure = failure ?? LoadError(.noRun, "the load was aborted")
+    }
+
+    var statistics: [TableStatistics] {
+        order.compactMap { streams[$0] }.map { load in
+            let grown = load.rowsAfter.map { max(0, $0 - load.rowsBefore) } ?? 0
+            let inserted = load.disposition == .merge ? min(grown, load.rowsCommitted) : load.rowsCommitted
+            return TableStatistics(
+                stream: load.stream, table: load.table, writeDisposition: load.disposition,
+                rowsWritten: load.rowsWritten, rowsCommitted: load.rowsCommitted, rowsDiscarded: load.rowsDiscarded,
+                rowsBefore: load.rowsBefore, rowsAfter: load.rowsAfter, inserted: inserted,
+                updated: load.disposition == .merge ? load.rowsCommitted - inserted : 0)
+        }
+    }
+
+    // MARK: Helpers
+
+    private func pendingRows() -> [String: Int] {
+        var rows: [String: Int] = [:]
+        for name in order { rows[name] = streams[name]?.rowsSinceCheckpoint ?? 0 }
+        return rows
+    }
+
+    private func committed(_ number: Int) {
+        checkpointNumber = number
+        for load in streams.values {
+            load.rowsCommitted += load.rowsSinceCheckpoint
+            load.rowsSinceCheckpoint = 0
+        }
+    }
+
+    /// Runs destination work; any failure ends the session's usefulness (the transaction may be half-written).
+    func guarded<Value>(_ body: () throws(LoadError) -> Value) throws(LoadError) -> Value {
+        do {
+            return try body()
+        } catch {
+            failure = error
+            for name in order { streams[name]?.sink.abandon() }
+            destination.rollback()
+            throw error
+        }
+    }
+
+    private func usable() throws(LoadError) {
+        if closed, failure == nil { throw LoadError(.noRun, "the load session has finished") }
+        if let failure {
+            throw LoadError(
+                failure.code, "an earlier error stopped this load: \(failure.message)", retryable: failure.retryable)
+        }
+    }
+
+    /// A short hash of every table's columns, for `_dltaf_loads.schema_hash`.
+    private func schemaHash() -> String {
+        let text = order.compactMap { streams[$0] }.map { load in
+            load.table + ":" + load.columns.map { "\($0.name) \($0.type)" }.joined(separator: ",")
+        }.joined(separator: ";")
+        return NameNormalizer.hexHash(text)
+    }
+
+    static func timestamp() -> String {
+        Date.now.ISO8601Format()
+    }
+}
