@@ -67,7 +67,7 @@ let package = Package(
             name: "DltafRun",
             dependencies: [
                 "DltafJSON", "DltafProtocol", "DltafManifest", "DltafPluginHost", "DltafYAML", "DltafClients",
-                "DltafSecrets",
+                "DltafSecrets", "DltafLoad",
             ],
             swiftSettings: strictSettings
         ),

@@ -28,7 +28,7 @@ public struct RunOrchestrator: Sendable {
     /// The phases of a real run, in order. Plans and `--validate-only` end in `ModePhase`.
     static let phases: [any RunPhase] = [
         LoadPhase(), SecretsPhase(), StartPluginsPhase(), RunnerValidatePhase(), ModePhase(), OnlineChecksPhase(),
-        PreRunHooksPhase(), RunnerPhase(),
+        PreRunHooksPhase(), OpenLoadPhase(), RunnerPhase(),
     ]
 
     /// Runs `request` and returns its result; never throws, every failure is in the result.
@@ -53,6 +53,7 @@ public struct RunOrchestrator: Sendable {
                 break phases
             }
         }
+        if case .failed(let error) = await CommitLoadPhase().run(&state, self) { state.result.fail(error) }
         _ = await AfterRunHooksPhase().run(&state, self)
         if let prepared = state.prepared {
             state.result.plugins = await prepared.plugins.shutdownAll(announce: cancellation.isCancelled)

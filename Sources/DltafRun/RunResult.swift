@@ -1,4 +1,5 @@
 public import DltafJSON
+public import DltafLoad
 public import DltafManifest
 public import DltafProtocol
 public import DltafSecrets
@@ -159,6 +160,8 @@ public struct RunResult: Sendable {
     public var loadMetrics: JSONValue?
     /// The runner's `table_stats`.
     public var tableStats: JSONValue?
+    /// What dltaf's loader committed, for a runner that handed it its rows (`data.v1`).
+    public var load: LoadSummary?
     /// The last checkpoint the runner reported.
     public var state: JSONValue?
     /// Why the run failed.
@@ -212,8 +215,14 @@ public struct RunResult: Sendable {
         object["hooks"] = .array(hooks.map(\.json))
         if let checks { object["checks"] = checks.json }
         if let plan { object["plan"] = plan }
-        if let loadMetrics { object["load_metrics"] = loadMetrics }
-        if let tableStats { object["table_stats"] = tableStats }
+        if let load {
+            object["load"] = load.json
+            object["load_metrics"] = loadMetrics ?? load.metricsJSON
+            object["table_stats"] = tableStats ?? load.tableStatsJSON
+        } else {
+            if let loadMetrics { object["load_metrics"] = loadMetrics }
+            if let tableStats { object["table_stats"] = tableStats }
+        }
         if let state { object["state"] = state }
         if let error { object["error"] = error.json }
         object["resources"] = ["max_rss_kb": .int(Self.maxResidentKilobytes())]

@@ -39,6 +39,8 @@ struct RunState: Sendable {
     var context: CallContext?
     /// The hooks of the run, once `pre_run` began.
     var hooks: HookPipeline?
+    /// The rows of the run, when the runner speaks `data.v1` and dltaf loads its destination.
+    var load: LoadPlane?
     /// How many hooks `pre_run` reached: `on_error` and `post_run` go to those.
     var hooksReached = 0
 

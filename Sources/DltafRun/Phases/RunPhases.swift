@@ -65,7 +65,7 @@ struct RunnerPhase: RunPhase {
         let params = RunnerRunParams(
             kind: prepared.runnerKind, manifest: prepared.manifest.value, context: context,
             // The credentials resolved from `connections`, for this runner only (PROTOCOL.md: `runner/run`'s env).
-            env: prepared.secrets)
+            env: prepared.secrets, data: state.load?.parameters)
         var outcome = PhaseOutcome.proceed
         do throws(PluginFailure) {
             let answer = try await runner.provider.call(
@@ -83,6 +83,11 @@ struct RunnerPhase: RunPhase {
             outcome = .failed(state.failure(RunnerFailure.classify(error, code: "runner_failed")))
         }
         state.result.state = handle?.lastState
+        if let plane = state.load {
+            plane.stopServing()
+            // A data request that failed fails the run, whatever the runner answered afterwards.
+            if case .proceed = outcome, let error = plane.error { outcome = .failed(error) }
+        }
         state.lap("run")
         if case .failed(let error) = outcome {
             orchestrator.console.log(.error, source: prepared.runnerKind, error.message)
