@@ -10,7 +10,7 @@ import csv
 import json
 import os
 from collections import deque
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from operator import itemgetter
 
 from .errors import DataError, RpcError
@@ -21,13 +21,14 @@ if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every
 
     from .call import Call
 
-TRANSPORTS = ("csv", "inline")
-"""How ``write`` hands rows over: ``csv`` spool files by reference (the default), or ``inline`` batches."""
+TRANSPORTS = ("ndjson", "csv", "inline")
+"""How ``write`` hands rows over: spool files by reference (``ndjson``, the default, or ``csv``), or ``inline``
+batches inside the request line."""
 FILE_FORMATS = ("csv", "ndjson")
 DEFAULT_FILE_ROWS = 100_000
 DEFAULT_INLINE_ROWS = 20_000
 DEFAULT_IN_FLIGHT = 2
-_CHUNK = 4096  # rows taken from the author's iterable at a time: small enough to stay in the CPU cache
+_CHUNK = 1024  # rows taken from the author's iterable at a time: small enough to stay in the CPU cache
 _PLAIN = frozenset({str, int, float, type(None)})  # what the csv module writes as the protocol wants it
 _EMPTY = "\udc00\udc01"  # stands for "" until the CSV text is built (a lone surrogate cannot be UTF-8 data)
 # Python 3.12+ quotes every string, so "" (quoted) and None (bare) differ without a check per chunk.
@@ -51,6 +52,22 @@ def _default(value: Any) -> Any:
 
 
 _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_default).encode
+# JSON never holds a raw newline inside a string, so with ",\n" between items the rows of an encoded list are
+# told apart by "},\n{" (when no value is itself a list of objects): one C call encodes a whole chunk.
+_encode_lines = json.JSONEncoder(ensure_ascii=False, separators=(",\n", ":"), allow_nan=False, default=_default).encode
+
+
+def ndjson_lines(rows: list[Any]) -> str:
+    """The NDJSON text (with a last newline) of a list of dicts."""
+    text = _encode_lines(rows)
+    lines = text[1:-1].replace(',\n"', ',"').replace("},\n{", "}\n{")  # items inside a row precede a key
+    boundaries = len(rows) - 1  # so every newline left must be one between two rows
+    if text.startswith("[{") and lines.count("\n") == boundaries == lines.count("}\n{"):
+        return lines + "\n"
+    if not all(isinstance(row, dict) for row in rows):
+        bad = next(row for row in rows if not isinstance(row, dict))
+        raise TypeError(f"rows must be dicts, got {type(bad).__name__}")
+    return "".join(_encode_json(row) + "\n" for row in rows)  # nested objects: one call per row
 
 
 def _csv_value(value: Any) -> Any:
@@ -108,6 +125,7 @@ class _Stream:
         self.count = 0  # rows in the current batch
         self.values: list[Any] = []  # inline: the batch's rows; csv: rows not yet turned into text
         self.file: Optional[TextIO] = None
+        self.writer: Any = None  # a csv.writer on `file`
         self.path = ""
         self.written = 0  # rows handed to write() so far
 
@@ -151,7 +169,7 @@ class DataChannel:
         self.destination = data.get("destination") if isinstance(data.get("destination"), dict) else {}
         self.state: Any = data.get("state")
         self.streams: dict[str, Any] = dict(data["streams"]) if isinstance(data.get("streams"), dict) else {}
-        self.transport = "csv" if self.spool_dir else "inline"
+        self.transport = "ndjson" if self.spool_dir else "inline"
         self.batch_rows = DEFAULT_FILE_ROWS if self.spool_dir else DEFAULT_INLINE_ROWS
         self.in_flight = DEFAULT_IN_FLIGHT
         self._streams: dict[str, _Stream] = {}
@@ -166,12 +184,12 @@ class DataChannel:
         if transport is not None:
             if transport not in TRANSPORTS:
                 raise ValueError(f"transport must be one of {TRANSPORTS}, got {transport!r}")
-            if transport == "csv" and not self.spool_dir:
+            if transport != "inline" and not self.spool_dir:
                 raise ValueError("the host sent no data.spool_dir: only the inline transport is possible")
             if any(s.count for s in self._streams.values()):
                 self.flush()
             self.transport = transport
-            self.batch_rows = DEFAULT_FILE_ROWS if transport == "csv" else DEFAULT_INLINE_ROWS
+            self.batch_rows = DEFAULT_INLINE_ROWS if transport == "inline" else DEFAULT_FILE_ROWS
         if batch_rows is not None:
             if type(batch_rows) is not int or batch_rows < 1:
                 raise ValueError(f"batch_rows must be an integer >= 1, got {batch_rows!r}")
@@ -232,6 +250,11 @@ class DataChannel:
             rows = (rows,)
         written = 0
         it = iter(rows)
+        if columns is not None and self.transport == "ndjson":
+            rows, columns = map(dict, map(zip, repeat(list(columns)), rows)), None
+            it = iter(rows)
+        if self.transport == "ndjson":
+            return self._write_ndjson(s, it)
         if columns is not None:  # rows are sequences in `columns` order
             columns = list(columns)
             while True:
@@ -323,7 +346,7 @@ class DataChannel:
         for s in self._streams.values():
             if s.file is not None:
                 s.file.close()
-                s.file = None
+                s.file = s.writer = None
                 self._remove(s.path)
             s.values, s.count = [], 0
 
@@ -353,6 +376,32 @@ class DataChannel:
             raise TypeError(f"stream {s.name!r}: rows must be dicts, got {type(row).__name__} (or pass columns=)")
         keys = [k for k in row if k not in s.declared]
         return s.declared + keys
+
+    def _write_ndjson(self, s: _Stream, it: Any) -> int:
+        written = 0
+        while True:
+            chunk = list(islice(it, min(_CHUNK, self.batch_rows - s.count)))
+            if not chunk:
+                break
+            if not s.opened:
+                self._open_implicitly(s, chunk[0])
+            text = ndjson_lines(chunk)
+            if s.file is None:
+                self._new_file(s, ".ndjson")
+            assert s.file is not None
+            s.file.write(text)
+            s.count += len(chunk)
+            written += len(chunk)
+            if s.count >= self.batch_rows:
+                self._flush_stream(s)
+        s.written += written
+        return written
+
+    def _new_file(self, s: _Stream, suffix: str) -> None:
+        s.path = self.spool_file(suffix)
+        fd = os.open(s.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        s.file = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed when the batch is sent
+        self._spooled.add(s.path)
 
     def _write_mixed(self, s: _Stream, chunk: list[Any]) -> None:
         """Rows whose keys differ from the batch's columns: missing keys are NULL, a new key starts a new batch
@@ -395,18 +444,16 @@ class DataChannel:
             s.file = open(  # noqa: SIM115 - closed when the batch is sent
                 os.open(s.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8", newline=""
             )
-            self._spooled.add(s.path)
+            s.writer = csv.writer(s.file, quoting=_QUOTING)
             csv.writer(s.file).writerow(s.columns)
-        sink = _ListSink()
-        writer = csv.writer(sink, quoting=_QUOTING)
         types = set(map(type, chain.from_iterable(rows)))
-        if types.issubset(_PLAIN) and not (_QUOTING == csv.QUOTE_MINIMAL and str in types and "" in chain.from_iterable(rows)):
-            writer.writerows(rows)
-            s.file.write("".join(sink.parts))
-        else:
-            writer.writerows([tuple(map(_csv_value, row)) for row in rows])
-            text = "".join(sink.parts)
-            s.file.write(text.replace(_EMPTY, '""') if _EMPTY in text else text)
+        if types.issubset(_PLAIN) and (str not in types or _QUOTING != csv.QUOTE_MINIMAL or "" not in chain.from_iterable(rows)):
+            s.writer.writerows(rows)  # the fast path: the C writer formats every value right
+            return
+        sink = _ListSink()
+        csv.writer(sink, quoting=_QUOTING).writerows([tuple(map(_csv_value, row)) for row in rows])
+        text = "".join(sink.parts)
+        s.file.write(text.replace(_EMPTY, '""') if _EMPTY in text else text)
 
     def _flush_stream(self, s: _Stream) -> None:
         if s.count == 0:
@@ -417,8 +464,8 @@ class DataChannel:
         else:
             assert s.file is not None
             s.file.close()
-            s.file, s.count = None, 0
-            self._send("data/write", {"stream": s.name, "file": {"path": s.path, "format": "csv"}})
+            s.file, s.writer, s.count = None, None, 0
+            self._send("data/write", {"stream": s.name, "file": {"path": s.path, "format": self.transport}})
 
     def _send_inline(self, stream: str, columns: list[str], values: list[Any]) -> None:
         from ._framing import LineTooLong

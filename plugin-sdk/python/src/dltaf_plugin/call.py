@@ -171,8 +171,8 @@ class Call:
     def data_options(
         self, transport: Optional[str] = None, batch_rows: Optional[int] = None, in_flight: Optional[int] = None
     ) -> None:
-        """Tunes :meth:`write`: ``transport`` ``"csv"`` (spool files by reference, the default) or ``"inline"``
-        (rows inside the request line); ``batch_rows`` rows per file (default 100,000) or per line (default
+        """Tunes :meth:`write`: ``transport`` ``"ndjson"`` (spool files by reference, the default), ``"csv"``
+        (spool files, RFC 4180) or ``"inline"`` (rows inside the request line); ``batch_rows`` rows per file (default 100,000) or per line (default
         20,000; lines are split to fit ``max_line_bytes``); ``in_flight`` the requests sent before waiting for
         the oldest answer (default 2), so the runner produces the next batch while the host loads one.
         """
