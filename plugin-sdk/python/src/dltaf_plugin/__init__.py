@@ -19,8 +19,18 @@ Unit-test handlers in-process with :class:`dltaf_plugin.testing.InMemoryHost`.
 
 from .call import Call
 from .diagnostic import Diagnostic
-from .errors import Cancelled, PluginError, RpcError
+from .errors import Cancelled, DataError, DataUnsupported, PluginError, RpcError
 from .plugin import HOOK_EVENTS, Plugin
 
-__all__ = ["Call", "Cancelled", "Diagnostic", "HOOK_EVENTS", "Plugin", "PluginError", "RpcError"]
+__all__ = [
+    "Call",
+    "Cancelled",
+    "DataError",
+    "DataUnsupported",
+    "Diagnostic",
+    "HOOK_EVENTS",
+    "Plugin",
+    "PluginError",
+    "RpcError",
+]
 __version__ = "0.1.0"

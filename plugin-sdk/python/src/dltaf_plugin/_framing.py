@@ -15,12 +15,12 @@ class LineTooLong(ValueError):
     """An encoded message is longer than the host's ``limits.max_line_bytes``."""
 
 
-def encode(message: Any) -> bytes:
-    """Encodes one message as a protocol line (with its ``\\n``).
+def encode(message: Any, default: Any = None) -> bytes:
+    """Encodes one message as a protocol line (with its ``\\n``); ``default`` as in ``json.dumps``.
 
     Raises ``TypeError`` or ``ValueError`` if the message is not plain JSON (e.g. a ``datetime`` or NaN).
     """
-    text = json.dumps(message, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    text = json.dumps(message, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=default)
     return text.encode("utf-8") + b"\n"
 
 
@@ -51,12 +51,12 @@ class LineWriter:
         self._broken = False
         self.max_line_bytes = max_line_bytes
 
-    def send(self, message: Any) -> bool:
+    def send(self, message: Any, default: Any = None) -> bool:
         """Writes ``message`` as one line; returns False if the stream is gone.
 
         Raises ``LineTooLong`` or the encoding errors of :func:`encode` without writing anything.
         """
-        data = encode(message)
+        data = encode(message, default)
         if len(data) > self.max_line_bytes:
             raise LineTooLong(f"message of {len(data)} bytes exceeds max_line_bytes={self.max_line_bytes}")
         with self._lock:

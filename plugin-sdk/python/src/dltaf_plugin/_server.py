@@ -29,10 +29,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
     from typing import Any, BinaryIO, Optional
 
+    from ._data import _Reply
     from ._dispatch import Compute
     from .call import RequestId
 
 SUPPORTED_VERSIONS = (1,)
+DATA_FEATURE = "data.v1"
 
 
 class _Pending:
@@ -60,6 +62,10 @@ class Server:
         self._pending: dict[RequestId, _Pending] = {}
         self._workers: set[threading.Thread] = set()
         self._initialized = False
+        self.features: list[str] = []  # the features negotiated in initialize
+        self._outgoing: dict[int, _Reply] = {}  # the plugin's own requests (data/*) awaiting their answers
+        self._next_outgoing = 0
+        self._eof = False
 
     # -- the read loop -------------------------------------------------------------------------------------
 
@@ -70,6 +76,7 @@ class Server:
         """
         for line in iter(self._reader.readline, b""):
             self.handle_line(line)
+        self._fail_outgoing()
         self.cancel_all("stdin closed")
         deadline = time.monotonic() + self.plugin.cancel_grace_seconds
         for worker in list(self._workers):
@@ -106,7 +113,9 @@ class Server:
             self._send_error(None, RpcError(INVALID_REQUEST, "invalid request: id must be an integer"))
             return
         if not isinstance(method, str):
-            if "result" not in message and "error" not in message:  # responses are ignored
+            if "result" in message or "error" in message:
+                self._answered(request_id, message)
+            else:
                 self._send_error(request_id, RpcError(INVALID_REQUEST, "invalid request: method must be a string"))
             return
         params = message.get("params")
@@ -145,11 +154,14 @@ class Server:
         max_line = limits.get("max_line_bytes") if isinstance(limits, dict) else None
         if type(max_line) is int and max_line > 0:
             self._out.max_line_bytes = max_line
+        offered_features = params.get("features")
+        if self.plugin.data and self.plugin.runners and isinstance(offered_features, list):
+            self.features = [DATA_FEATURE] if DATA_FEATURE in offered_features else []
         result = {
             "protocol_version": self.protocol_version,
             "plugin": self.plugin.info(),
             "provides": self.plugin.provides(),
-            "features": [],
+            "features": list(self.features),
         }
         self._send_result(request_id, result)
         self._initialized = True  # only now may notifications follow
@@ -162,12 +174,76 @@ class Server:
             if request_id in self._pending:
                 raise RpcError(INVALID_REQUEST, f"invalid request: id {request_id!r} is still in use")
             pending = self._pending[request_id] = _Pending(Call(request_id, method, params, self.notify))
+        if method == "runner/run":
+            self._attach_data(pending.call)
         worker = threading.Thread(target=self._work, args=(pending, compute), name=f"dltaf-{method}", daemon=True)
         self._workers.add(worker)
         worker.start()
         interval = self.plugin.heartbeat_seconds
         if interval:
             threading.Thread(target=self._beat, args=(pending, interval), name="dltaf-heartbeat", daemon=True).start()
+
+    # -- the data feature: the plugin's requests ------------------------------------------------------------
+
+    def _attach_data(self, call: Call) -> None:
+        data = call.params.get("data")
+        if DATA_FEATURE not in self.features:
+            offered = self.initialize_params.get("features")
+            call._no_data_reason = (
+                f"the host does not support the data feature ({DATA_FEATURE}): it offered features {offered!r}. "
+                "Check call.data_enabled and load another way, or upgrade dltaf"
+                if self.plugin.data
+                else f"this plugin was created with Plugin(data=False): it does not negotiate {DATA_FEATURE}"
+            )
+        elif not isinstance(data, dict):
+            call._no_data_reason = "the host negotiated data.v1 but sent no data params with runner/run"
+        else:
+            from ._data import DataChannel
+
+            call.data = data
+            call._channel = DataChannel(call, data, self._request, self._out.max_line_bytes)
+
+    def _request(self, reply: _Reply, params: dict[str, Any], default: Any) -> None:
+        """Sends the request ``reply.method``; ``reply`` is settled when its answer arrives."""
+        with self._lock:
+            self._next_outgoing += 1
+            request_id = self._next_outgoing
+            if self._eof:
+                reply.settle(error=RpcError(REQUEST_CANCELLED, "request cancelled: stdin closed"))
+                return
+            self._outgoing[request_id] = reply
+        message = {"jsonrpc": "2.0", "id": request_id, "method": reply.method, "params": params}
+        try:
+            sent = self._out.send(message, default)
+        except BaseException:
+            with self._lock:
+                self._outgoing.pop(request_id, None)
+            raise
+        if not sent:
+            with self._lock:
+                self._outgoing.pop(request_id, None)
+            reply.settle(error=RpcError(REQUEST_CANCELLED, "request cancelled: the host went away"))
+
+    def _answered(self, request_id: Any, message: dict[str, Any]) -> None:
+        """An answer to one of the plugin's requests (answers to unknown ids are ignored)."""
+        with self._lock:
+            reply = self._outgoing.pop(request_id, None) if type(request_id) is int else None
+        if reply is None:
+            return
+        error = message.get("error")
+        if error is None:
+            reply.settle(result=message.get("result"))
+            return
+        error = error if isinstance(error, dict) else {}
+        code = error.get("code") if type(error.get("code")) is int else INTERNAL_ERROR
+        reply.settle(error=RpcError(code, str(error.get("message", "error")), error.get("data")))
+
+    def _fail_outgoing(self) -> None:
+        with self._lock:
+            self._eof = True
+            waiting, self._outgoing = list(self._outgoing.values()), {}
+        for reply in waiting:
+            reply.settle(error=RpcError(REQUEST_CANCELLED, "request cancelled: stdin closed"))
 
     def _work(self, pending: _Pending, compute: Compute) -> None:
         call = pending.call

@@ -84,3 +84,38 @@ class RpcError(Exception):
         if self.data is not None:
             error["data"] = self.data
         return error
+
+
+class DataError(PluginError):
+    """The host refused a ``data/*`` request (PROTOCOL.md §8.3), or the data API was used wrongly.
+
+    Raised by ``call.write``, ``call.checkpoint``... with the host's ``code`` (``stream_not_open``,
+    ``bad_rows``, ``destination_failed``...), ``category`` and ``retryable``; ``rpc_code`` is the JSON-RPC
+    error code, ``method`` the request and ``stream`` its stream. Left uncaught, it fails the ``runner/run``
+    call with the same category and code. Once one is raised, the call's data API keeps raising it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        category: str = "DATA",
+        code: Optional[str] = None,
+        retryable: bool = False,
+        *,
+        rpc_code: int = HANDLER_FAILED,
+        method: Optional[str] = None,
+        stream: Optional[str] = None,
+    ) -> None:
+        super().__init__(message, category if category in CATEGORIES else "UNKNOWN", code, retryable)
+        self.rpc_code = rpc_code
+        self.method = method
+        self.stream = stream
+
+
+class DataUnsupported(PluginError):
+    """The data API was used although the host did not offer the ``data.v1`` feature (an older dltaf), or
+    outside a ``runner/run`` call. Check ``call.data_enabled`` first to fall back to another way of loading.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, category="DEPENDENCY", code="data_unsupported")

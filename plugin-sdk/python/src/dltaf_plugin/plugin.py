@@ -131,6 +131,8 @@ class Plugin:
             handlers are cancelled and the process exits after at most this long.
         log_level: the root logger's level while serving (records at this level and above become
             ``log`` notifications).
+        data: whether to negotiate the ``data.v1`` feature (PROTOCOL.md §8) when the host offers it and the
+            plugin has runners; then ``runner/run`` calls get the data API (``call.write``...).
     """
 
     def __init__(
@@ -142,6 +144,7 @@ class Plugin:
         heartbeat_seconds: Optional[float] = 5.0,
         cancel_grace_seconds: float = 2.0,
         log_level: int = _LOGGING_INFO,
+        data: bool = True,
     ) -> None:
         self.name = name
         self.version = version
@@ -149,6 +152,7 @@ class Plugin:
         self.heartbeat_seconds = heartbeat_seconds
         self.cancel_grace_seconds = cancel_grace_seconds
         self.log_level = log_level
+        self.data = data
         self.runners: dict[str, Registration] = {}
         self.validators: dict[str, Registration] = {}
         self.hooks: dict[str, Registration] = {}

@@ -9,6 +9,9 @@
             host.initialize()
             result = host.call("check/run", {"check": "port_open", "config": {"port": 1}})
             assert result["ok"] is False
+
+With ``host.initialize(features=["data.v1"])`` the host also plays the ``data.v1`` feature: ``runner/run``
+gets ``data`` params and ``host.data`` (a :class:`DataHost`) answers the plugin's ``data/*`` requests.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import time
 from . import logging_bridge
 from ._dispatch import CALL_METHODS
 from ._framing import decode, encode
+from ._testing_data import DataHost
 from ._server import Server
 from .errors import RpcError
 from .plugin import Plugin
@@ -86,7 +90,11 @@ class InMemoryHost:
         self.server = Server(plugin, os.fdopen(to_plugin_r, "rb"), self._plugin_out)
         self._responses: dict[str, list[dict[str, Any]]] = {}
         self._cond = threading.Condition()
+        self._write_lock = threading.Lock()
         self._next_id = 0
+        self.features: list[str] = []  # negotiated in initialize()
+        self.data: Optional[DataHost] = None  # with data.v1: the host's data side
+        self._runs: set[str] = set()  # runner/run requests not answered yet
         self._bridge = logging_bridge.install(self.server.notify, plugin.log_level) if bridge_logging else None
         self._threads = [
             threading.Thread(target=self._serve, name="dltaf-inmemory-plugin", daemon=True),
@@ -115,16 +123,43 @@ class InMemoryHost:
                 message = decode(line)
             except ValueError:
                 message = None
+            is_request = isinstance(message, dict) and "id" in message and isinstance(message.get("method"), str)
             with self._cond:
                 if not isinstance(message, dict):
                     self.noise.append(line)
                     continue
                 self.received.append(message)
-                if "id" in message:
+                if is_request:
+                    pass
+                elif "id" in message:
                     self._responses.setdefault(_key(message["id"]), []).append(message)
+                    if _key(message["id"]) in self._runs and self.data is not None:
+                        self._runs.discard(_key(message["id"]))
+                        result = message.get("result")
+                        self.data.end_run(result.get("status") if isinstance(result, dict) else None)
                 else:
                     self.notifications.append(message)
                 self._cond.notify_all()
+            if is_request:
+                self._serve_request(message)
+
+    def _serve_request(self, message: dict[str, Any]) -> None:
+        """A request from the plugin: data/* with the feature, else -32601 as dltaf answers it."""
+        request_id = message["id"]
+
+        def answer(result: Any, error: Optional[RpcError]) -> None:
+            reply: dict[str, Any] = {"jsonrpc": "2.0", "id": request_id}
+            if error is None:
+                reply["result"] = result
+            else:
+                reply["error"] = error.to_json()
+            self._write(encode(reply))
+
+        method = message["method"]
+        if self.data is None or not method.startswith("data/"):
+            answer(None, RpcError(-32601, f"method not found: {method}"))
+        else:
+            self.data.serve(method, message.get("params"), answer)
 
     def _wait(self, ready: Callable[[], Optional[T]], timeout: Optional[float], what: str) -> T:
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
@@ -152,8 +187,11 @@ class InMemoryHost:
         self._write(data if data.endswith(b"\n") else data + b"\n")
 
     def _write(self, data: bytes) -> None:
-        self._to_plugin.write(data)
-        self._to_plugin.flush()
+        with self._write_lock:
+            if self._to_plugin.closed:
+                return
+            self._to_plugin.write(data)
+            self._to_plugin.flush()
 
     def request(self, method: str, params: Optional[dict[str, Any]] = None) -> int:
         """Sends a request without waiting and returns its id. Call methods get the members the host always
@@ -168,9 +206,14 @@ class InMemoryHost:
                 params.setdefault("config", {})
             if method == "runner/run":
                 params.setdefault("env", {})
+                if self.data is not None and "data" not in params:
+                    params["data"] = self.data.run_params()
             if method == "check/run":
                 params.setdefault("timeout_seconds", 30)
         self._next_id += 1
+        if method == "runner/run":
+            with self._cond:
+                self._runs.add(_key(self._next_id))
         self.send({"jsonrpc": "2.0", "id": self._next_id, "method": method, "params": params})
         return self._next_id
 
@@ -204,6 +247,12 @@ class InMemoryHost:
         }
         full.update(params)
         result: dict[str, Any] = self.call("initialize", full)
+        offered = full.get("features") if isinstance(full.get("features"), list) else []
+        self.features = [f for f in result.get("features", []) if f in offered]
+        if "data.v1" in self.features:
+            import tempfile
+
+            self.data = DataHost(tempfile.mkdtemp(prefix="dltaf-spool-"), full.get("run_id", DEFAULT_RUN_ID))
         return result
 
     def notify(self, method: str, params: Optional[dict[str, Any]] = None) -> None:
@@ -232,13 +281,18 @@ class InMemoryHost:
 
     def close(self, timeout: Optional[float] = None) -> int:
         """Closes the plugin's input, waits for the session to end, and returns its exit code."""
-        if not self._to_plugin.closed:
-            self._to_plugin.close()
+        with self._write_lock:
+            if not self._to_plugin.closed:
+                self._to_plugin.close()
         for thread in self._threads:
             thread.join(self.timeout if timeout is None else timeout)
         if self._bridge is not None:
             self._bridge.remove()
             self._bridge = None
+        if self.data is not None:
+            import shutil
+
+            shutil.rmtree(self.data.spool_dir, ignore_errors=True)
         if self.exit_code is None:
             raise TimeoutError("the plugin did not end its session after its input closed")
         return self.exit_code
