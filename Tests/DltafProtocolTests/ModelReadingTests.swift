@@ -50,12 +50,14 @@ struct ModelReadingTests {
 
     @Test("params that do not follow the protocol are violations naming the method and the member")
     func violations() {
-        func reason(_ body: () throws(ProtocolViolation) -> Void) -> String {
+        func reason(_ body: () throws -> Void) -> String {
             do {
                 try body()
                 return "accepted"
+            } catch let violation as ProtocolViolation {
+                return violation.reason
             } catch {
-                return error.reason
+                return "not a violation: \(error)"
             }
         }
         #expect(reason { _ = try RunnerRunParams(json: ["manifest": [:]]) }.contains("runner/run params: \"kind\""))
