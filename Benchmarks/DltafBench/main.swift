@@ -19,11 +19,10 @@ func fail(_ message: String) -> Never {
 }
 
 func transcript(kind: String) -> String {
-    let context: JSONValue = [
-        "run_id": "00000000-0000-4000-8000-000000000000", "mode": "run", "manifest_dir": "/tmp",
-        "manifest_path": "/tmp/bench.yaml", "pipeline": ["name": "bench", "destination": "none", "dataset": "bench"],
-        "source_kind": .string(kind), "write_disposition": "replace",
-    ]
+    let context = CallContext(
+        runID: "00000000-0000-4000-8000-000000000000", startedAt: "2026-01-01T00:00:00.000Z", mode: .run,
+        manifestPath: "/tmp/bench.yaml", manifestDirectory: "/tmp",
+        pipeline: CallContext.Pipeline(name: "bench", destination: "none", dataset: "bench"), sourceKind: kind)
     let manifest: JSONValue = [
         "version": 1, "pipeline": ["name": "bench", "destination": "none", "dataset": "bench"],
         "source": ["kind": .string(kind)],
@@ -35,10 +34,10 @@ func transcript(kind: String) -> String {
                 .json),
         .request(
             id: 2, method: ProtocolMethod.runnerValidate,
-            params: ["kind": .string(kind), "manifest": manifest, "context": context]),
+            params: RunnerValidateParams(kind: kind, manifest: manifest, context: context).json),
         .request(
             id: 3, method: ProtocolMethod.runnerRun,
-            params: ["kind": .string(kind), "manifest": manifest, "context": context, "env": [:]]),
+            params: RunnerRunParams(kind: kind, manifest: manifest, context: context).json),
         .request(id: 4, method: ProtocolMethod.shutdown, params: [:]),
     ]
     return messages.map { String(decoding: $0.encodedLine(), as: UTF8.self) }.joined()
@@ -60,7 +59,8 @@ func decode(executable: String, count: Int) async {
                 executable: executable, arguments: [], environment: environment, workingDirectory: nil),
             params: InitializeParams(hostVersion: "bench", spec: "bench.flood", runID: "bench"))
         let started = ContinuousClock.now
-        _ = try await connection.call(ProtocolMethod.runnerRun, params: ["kind": "flood"])
+        _ = try await connection.call(
+            ProtocolMethod.runnerRun, params: RunnerRunParams(kind: "flood", manifest: [:], context: .empty).json)
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         await connection.shutdown()

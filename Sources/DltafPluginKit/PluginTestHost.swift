@@ -7,7 +7,8 @@ import Synchronization
 /// ```swift
 /// let host = PluginTestHost(plugin)
 /// let info = try await host.initialize()
-/// let outcome = try await host.call("runner/run", ["kind": "hello_csv", "manifest": manifest, "context": context])
+/// let params = RunnerRunParams(kind: "hello_csv", manifest: manifest, context: context)
+/// let outcome = try await host.call(ProtocolMethod.runnerRun, params.json)
 /// ```
 /// Messages go through the same server as `serve()`, encoded and decoded as lines, so what passes here passes
 /// on the wire.

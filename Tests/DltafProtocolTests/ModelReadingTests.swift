@@ -25,7 +25,9 @@ struct ModelReadingTests {
         #expect(try DataOpenParams(json: open.json) == open)
         let opened = DataOpenResult(stream: "orders", table: "orders", state: ["cursor": 1])
         #expect(try DataOpenResult(json: opened.json) == opened)
-        for batch in [DataBatch.rows(columns: ["a"], values: [[1], [.null]]), .file(path: "/s/1.ndjson", format: .ndjson)] {
+        for batch in [
+            DataBatch.rows(columns: ["a"], values: [[1], [.null]]), .file(path: "/s/1.ndjson", format: .ndjson),
+        ] {
             let write = DataWriteParams(stream: "orders", batch: batch)
             #expect(try DataWriteParams(json: write.json) == write)
         }
@@ -43,19 +45,22 @@ struct ModelReadingTests {
         #expect(run.manifest == .object(JSONObject()))
         #expect(run.context == .empty)
         #expect(run.env.isEmpty && run.data == nil)
-        let hook = try HookParams(event: .postRun, json: ["hook": "audit", "error": ["message": "x", "category": "NEW"]])
+        let hook = try HookParams(
+            event: .postRun, json: ["hook": "audit", "error": ["message": "x", "category": "NEW"]])
         #expect(hook.error?.category == .unknown)
         #expect(try CallContext(json: [:]).writeDisposition == "replace")
     }
 
     @Test("params that do not follow the protocol are violations naming the method and the member")
     func violations() {
-        func reason(_ body: () throws(ProtocolViolation) -> Void) -> String {
+        func reason(_ body: () throws -> Void) -> String {
             do {
                 try body()
                 return "accepted"
+            } catch let violation as ProtocolViolation {
+                return violation.reason
             } catch {
-                return error.reason
+                return "not a violation: \(error)"
             }
         }
         #expect(reason { _ = try RunnerRunParams(json: ["manifest": [:]]) }.contains("runner/run params: \"kind\""))
@@ -65,8 +70,10 @@ struct ModelReadingTests {
         #expect(
             reason { _ = try CheckParams(json: ["check": "c", "context": ["mode": "later"]]) }
                 .contains("context: \"mode\" must be one of run, validate, plan, dry_run"))
-        #expect(reason { _ = try HookParams(event: .preRun, json: ["hook": "h", "config": [1]]) }.contains("\"config\""))
-        #expect(reason { _ = try RunnerRunParams(json: ["kind": "k", "data": ["spool_dir": "/s"]]) }.contains("load_id"))
+        #expect(
+            reason { _ = try HookParams(event: .preRun, json: ["hook": "h", "config": [1]]) }.contains("\"config\""))
+        #expect(
+            reason { _ = try RunnerRunParams(json: ["kind": "k", "data": ["spool_dir": "/s"]]) }.contains("load_id"))
         #expect(reason { _ = try DataWriteParams(json: ["stream": "s"]) }.contains("exactly one of"))
         #expect(
             reason { _ = try DataOpenParams(json: ["stream": "s", "columns": [["name": "c", "type": "int"]]]) }
@@ -81,6 +88,8 @@ struct ModelReadingTests {
         #expect(error.data == ["category": "CONNECTIVITY", "code": "destination_failed", "retryable": true])
         #expect(DataErrorCode(error: error) == .destinationFailed)
         #expect(DataErrorCode.streamNotOpen.category == .data && !DataErrorCode.streamNotOpen.retryable)
-        #expect(HandlerFailure(data: error.data) == HandlerFailure(category: .connectivity, code: "destination_failed", retryable: true))
+        #expect(
+            HandlerFailure(data: error.data)
+                == HandlerFailure(category: .connectivity, code: "destination_failed", retryable: true))
     }
 }
