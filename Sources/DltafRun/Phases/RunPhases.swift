@@ -85,8 +85,9 @@ struct RunnerPhase: RunPhase {
         state.result.state = handle?.lastState
         if let plane = state.load {
             plane.stopServing()
-            // A data request that failed fails the run, whatever the runner answered afterwards.
-            if case .proceed = outcome, let error = plane.error { outcome = .failed(error) }
+            // A data request that failed fails the run, whatever the runner answered afterwards; it is also the
+            // root cause when the runner failed because of it.
+            if let error = plane.error, !state.cancellation.isCancelled { outcome = .failed(error) }
         }
         state.lap("run")
         if case .failed(let error) = outcome {
