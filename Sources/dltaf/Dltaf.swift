@@ -24,7 +24,9 @@ struct Dltaf: AsyncParsableCommand {
             Exit codes: 0 success, 1 run failed, 2 usage or manifest error, 3 checks failed, 130 cancelled.
             """,
         version: DltafVersion.current,
-        subcommands: [Exec.self, ManifestGroup.self, PluginsGroup.self, InfraChecksGroup.self, Scaffold.self]
+        subcommands: [
+            Exec.self, ManifestGroup.self, PluginsGroup.self, InfraChecksGroup.self, StateGroup.self, Scaffold.self,
+        ]
     )
 
     static func main() async {

@@ -150,3 +150,25 @@ struct DataPlaneTests {
         }
     }
 }
+
+extension DataPlaneTests {
+    @Test("state show prints the committed state; state reset (with --yes) makes the next run start over")
+    func stateCommands() async throws {
+        let workspace = try workspace()
+        defer { workspace.remove() }
+        try workspace.write("m.yaml", Self.manifest(source: "rows: 300, every: 100"))
+        #expect(try await workspace.dltaf(["exec", "m.yaml"]).status == 0)
+        let shown = try await workspace.dltaf(["state", "show", "--manifest", "m.yaml", "--json"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(try shown.json()["state"]?["next"] == 301)
+        let unconfirmed = try await workspace.dltaf(["state", "reset", "--manifest", "m.yaml"])
+        #expect(unconfirmed.status != 0)
+        #expect(unconfirmed.stderr.contains("--yes"))
+        let reset = try await workspace.dltaf(["state", "reset", "--manifest", "m.yaml", "--yes"])
+        #expect(reset.status == 0, "\(reset.stderr)")
+        #expect(try await workspace.dltaf(["state", "show", "--manifest", "m.yaml", "--json"]).json()["state"] == .null)
+        #expect(try await workspace.dltaf(["exec", "m.yaml"]).status == 0)
+        // Started over: ids 1...300 again, appended.
+        #expect(try await sqlite(workspace, "select count(*), count(distinct id) from numbers") == "600|300")
+    }
+}
