@@ -1,7 +1,11 @@
 """dltaf sample runner `csv_file`: counts the rows of a CSV file and can copy them as JSON lines.
 
 Source: exactly one of `path` (a local file, relative to the manifest's folder) or `url` (http:// or https://),
-and optionally `output` (a JSON-lines file to write, relative to the manifest's folder).
+and optionally `output` (a JSON-lines file to write, relative to the manifest's folder) and `stream` (the
+stream name, default: the file's name without extension).
+
+When dltaf offers the data feature (data.v1), the rows also go to the pipeline's destination through
+`call.write` (the SDK batches them into spool files); with an older dltaf the runner only counts and copies.
 """
 
 import csv
@@ -39,12 +43,19 @@ def run(call: Call) -> dict:
             stream = open(os.path.join(folder, source["path"]), encoding="utf-8", newline="")
         # without source.output the JSON lines go to /dev/null (an absolute path wins in os.path.join)
         with stream, open(os.path.join(folder, source.get("output") or os.devnull), "w", encoding="utf-8") as output:
-            for rows, row in enumerate(csv.DictReader(stream), 1):
-                call.raise_if_cancelled()
-                output.write(json.dumps(row, ensure_ascii=False) + "\n")
-                if rows % 1000 == 0:
-                    call.progress(current=rows, unit="rows")
-                    call.state({"rows": rows})
+
+            def records():
+                for count, row in enumerate(csv.DictReader(stream), 1):
+                    call.raise_if_cancelled()
+                    output.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    if count % 1000 == 0:
+                        call.progress(current=count, unit="rows")
+                        call.state({"rows": count})
+                    yield row
+
+            # with data.v1 the rows also go to the destination (the SDK batches them); else they are counted
+            name = source.get("stream") or "rows"
+            rows = call.write(name, records()) if call.data_enabled else sum(1 for _ in records())
     except (OSError, csv.Error, UnicodeDecodeError) as exc:
         return {"status": "failed", "message": f"cannot load {source.get('url') or source.get('path')}: {exc}"}
     call.state({"rows": rows})
