@@ -28,12 +28,10 @@ enum OnlineChecks {
                     do throws(PluginFailure) {
                         let answer = try await entry.provider.call(
                             ProtocolMethod.checkApplies, params: params.json, timeout: timeout)
+                        // An answer without a boolean `applies` does not apply (`dltaf plugins test` flags it).
+                        let read = (try? CheckAppliesResult(json: answer)) ?? CheckAppliesResult(applies: false)
                         return (
-                            name,
-                            [
-                                "applies": .bool(answer["applies"]?.boolValue ?? false),
-                                "reason": answer["reason"] ?? .null,
-                            ]
+                            name, ["applies": .bool(read.applies), "reason": read.reason.map { .string($0) } ?? .null]
                         )
                     } catch {
                         return (name, ["applies": false, "error": .string(error.summary)])
