@@ -197,7 +197,7 @@ struct Scenarios: Sendable {
                             context: context(kind: runner.kind)
                         ).json)
                     if let problem = terminal(validate) { problems.append("validate: \(problem)") }
-                    if case .success(let value) = validate, value["diagnostics"]?.arrayValue == nil {
+                    if case .success(let value) = validate, (try? RunnerValidateResult(json: value)) == nil {
                         problems.append("validate answered without a diagnostics list: \(value.jsonText)")
                     }
                     let run = await call(
@@ -227,7 +227,7 @@ struct Scenarios: Sendable {
                     guard case .success(let value) = answer else {
                         return (false, "validate of an empty manifest failed instead of returning diagnostics")
                     }
-                    let diagnostics = (value["diagnostics"]?.arrayValue ?? []).map(Diagnostic.init(json:))
+                    let diagnostics = (try? RunnerValidateResult(json: value))?.diagnostics ?? []
                     guard let error = diagnostics.first(where: { $0.severity == .error }) else {
                         return (false, "\(runner.kind): an empty manifest was accepted (expected an error diagnostic)")
                     }
@@ -271,7 +271,7 @@ struct Scenarios: Sendable {
                         context: context(kind: "conformance"), config: ["password": .string(canary)])
                     let applies = await call(ProtocolMethod.checkApplies, params.json)
                     if let problem = terminal(applies) { problems.append("\(check.name) applies: \(problem)") }
-                    if case .success(let value) = applies, value["applies"]?.boolValue == nil {
+                    if case .success(let value) = applies, (try? CheckAppliesResult(json: value)) == nil {
                         problems.append("\(check.name) applies: no boolean \"applies\" in \(value.jsonText)")
                     }
                     params.timeoutSeconds = 2

@@ -138,13 +138,13 @@ final class PluginServer: Sendable {
         case .runnerValidate(let params):
             let runner = try lookup(plugin.runners, params.kind, what: "runner kind")
             let diagnostics = try await runner.validate?(call) ?? []
-            return ["diagnostics": .array(diagnostics.map(\.json))]
+            return RunnerValidateResult(diagnostics: diagnostics).json
         case .runnerRun(let params):
             let runner = try lookup(plugin.runners, params.kind, what: "runner kind")
             return try await runner.run(call).json
         case .checkApplies(let params):
             let check = try lookup(plugin.checks, params.check, what: "check")
-            return ["applies": .bool(try await check.applies?(call) ?? true)]
+            return CheckAppliesResult(applies: try await check.applies?(call) ?? true).json
         case .checkRun(let params):
             let check = try lookup(plugin.checks, params.check, what: "check")
             return try await check.run(call).json

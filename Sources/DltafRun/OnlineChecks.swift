@@ -28,10 +28,10 @@ enum OnlineChecks {
                     do throws(PluginFailure) {
                         let answer = try await entry.provider.call(
                             ProtocolMethod.checkApplies, params: params.json, timeout: timeout)
+                        // An answer without a boolean `applies` does not apply (`dltaf plugins test` flags it).
+                        let read = (try? CheckAppliesResult(json: answer)) ?? CheckAppliesResult(applies: false)
                         return (
-                            name,
-                            CheckApplicability(
-                                applies: answer["applies"]?.boolValue ?? false, reason: answer["reason"]?.stringValue)
+                            name, CheckApplicability(applies: read.applies, reason: read.reason)
                         )
                     } catch {
                         return (name, CheckApplicability(applies: false, error: error.summary))

@@ -21,7 +21,8 @@ extension Provider {
     {
         let params = RunnerValidateParams(kind: kind, manifest: manifest.value, context: context)
         let answer = try await call(ProtocolMethod.runnerValidate, params: params.json, timeout: timeout)
-        return (answer["diagnostics"]?.arrayValue ?? []).map(Diagnostic.init(json:))
-            .map(manifest.locate(runnerDiagnostic:))
+        // An answer without a diagnostics list finds nothing, as it always did (`dltaf plugins test` flags it).
+        let diagnostics = (try? RunnerValidateResult(json: answer))?.diagnostics ?? []
+        return diagnostics.map(manifest.locate(runnerDiagnostic:))
     }
 }

@@ -35,6 +35,10 @@ struct ModelReadingTests {
         let checkpoint = DataCheckpointParams(state: .null, streams: ["orders": 1])
         #expect(try DataCheckpointParams(json: checkpoint.json) == checkpoint)
         #expect(try DataCheckpointParams(json: [:]) == DataCheckpointParams())
+        let validated = RunnerValidateResult(diagnostics: [Diagnostic(severity: .warning, message: "m", path: "/a")])
+        #expect(try RunnerValidateResult(json: validated.json) == validated)
+        let applies = CheckAppliesResult(applies: false, reason: "not configured")
+        #expect(try CheckAppliesResult(json: applies.json) == applies)
         let committed = DataCheckpointResult(loadID: "l", checkpoint: 2, rows: ["orders": 5, "items": 0])
         #expect(try DataCheckpointResult(json: committed.json) == committed)
     }
@@ -79,6 +83,8 @@ struct ModelReadingTests {
             reason { _ = try DataOpenParams(json: ["stream": "s", "columns": [["name": "c", "type": "int"]]]) }
                 .contains("\"type\" must be one of"))
         #expect(reason { _ = try DataCheckpointResult(json: ["load_id": "l"]) }.contains("\"checkpoint\""))
+        #expect(reason { _ = try RunnerValidateResult(json: [:]) }.contains("\"diagnostics\" is required"))
+        #expect(reason { _ = try CheckAppliesResult(json: ["applies": "yes"]) }.contains("must be a boolean"))
     }
 
     @Test("data errors carry the category, code and retryable of PROTOCOL.md §8.3")

@@ -74,7 +74,53 @@ enum Samples {
                 "data/checkpoint result", "data.checkpoint.result.json",
                 DataCheckpointResult(loadID: context.runID, checkpoint: 1, rows: ["greetings": 2]).json
             ),
-        ] + DataErrorCode.allCases.map { ("\($0.rawValue) data", "data.error.json", $0.error("x").data ?? .null) }
+        ] + answers
+            + DataErrorCode.allCases.map { ("\($0.rawValue) data", "data.error.json", $0.error("x").data ?? .null) }
+    }
+}
+
+extension Samples {
+    /// The handshake and the answers of calls.
+    static var answers: [(String, String, JSONValue)] {
+        let outcome = RunOutcome(
+            status: .partialSuccess, message: "4 of 5 tables", warnings: ["orders: 2 rows skipped"],
+            loadMetrics: [
+                "packages_count": 1, "jobs_count": 5, "failed_jobs_count": 1, "tables_count": 5, "rows_count": 40,
+            ],
+            tableStats: [
+                [
+                    "source_table": "orders", "target_table": "orders", "status": "success", "rows_processed": 40,
+                    "duration_seconds": 0.25,
+                ]
+            ], payload: ["any": "thing"])
+        let handshake = InitializeResult(
+            plugin: PluginIdentity(name: "demo", version: "1.0.0", description: "a demo"),
+            provides: Provides(
+                runners: [RunnerInfo(kind: "hello", description: "hello rows")],
+                hooks: [HookInfo(name: "audit", events: HookEvent.allCases, description: "audit lines")],
+                checks: [CheckInfo(name: "tcp", description: "reachability")]))
+        let diagnostic = Diagnostic(severity: .error, message: "missing", code: "hello.path", path: "/source/path")
+        return [
+            (
+                "initialize", "initialize.params.json",
+                InitializeParams(hostVersion: "0.1.0", spec: "s", runID: "r").json
+            ),
+            ("initialize result", "initialize.result.json", handshake.json),
+            (
+                "runner/validate result", "runner.validate.result.json",
+                RunnerValidateResult(diagnostics: [diagnostic]).json
+            ),
+            ("runner/run result", "run-outcome.json", outcome.json),
+            ("hook result", "hook.result.json", HookOutcome(ok: false, message: "vetoed").json),
+            (
+                "check/applies result", "check.applies.result.json",
+                CheckAppliesResult(applies: true, reason: "set").json
+            ),
+            (
+                "check/run result", "check.run.result.json",
+                CheckOutcome(ok: false, errors: ["down"], warnings: ["slow"], details: ["latency_ms": 3.5]).json
+            ),
+        ]
     }
 }
 

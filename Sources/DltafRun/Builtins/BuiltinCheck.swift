@@ -22,7 +22,7 @@ extension BuiltinCheck {
         switch method {
         case ProtocolMethod.checkApplies:
             let (applies, reason) = applies(try CheckRequest(method: method, params: params))
-            return ["applies": .bool(applies), "reason": .string(reason)]
+            return CheckAppliesResult(applies: applies, reason: reason).json
         case ProtocolMethod.checkRun:
             return await run(try CheckRequest(method: method, params: params)).json
         default:

@@ -20,10 +20,10 @@ struct TCPCheck: BuiltinExtension {
         let endpoints = request.config["endpoints"]?.arrayValue?.compactMap(\.stringValue) ?? []
         switch method {
         case ProtocolMethod.checkApplies:
-            return [
-                "applies": .bool(!endpoints.isEmpty),
-                "reason": endpoints.isEmpty ? "no endpoints in run.online_checks.config.tcp" : "endpoints configured",
-            ]
+            return CheckAppliesResult(
+                applies: !endpoints.isEmpty,
+                reason: endpoints.isEmpty ? "no endpoints in run.online_checks.config.tcp" : "endpoints configured"
+            ).json
         case ProtocolMethod.checkRun:
             let timeout = request.config["timeout_seconds"]?.doubleValue ?? request.timeoutSeconds ?? 5
             let results = await withTaskGroup(of: (Int, JSONValue).self) { group in
