@@ -30,7 +30,8 @@ extension Dltaf.ManifestGroup {
                 """)
 
         @Argument(
-            help: ArgumentHelp("Manifest files or folders (*.yaml, *.yml); instead of the options below.", valueName: "path"))
+            help: ArgumentHelp(
+                "Manifest files or folders (*.yaml, *.yml); instead of the options below.", valueName: "path"))
         var paths: [String] = []
 
         @Option(name: .customLong("manifests-dir"), help: "Folder of manifests (*.yaml, *.yml).")

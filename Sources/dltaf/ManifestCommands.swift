@@ -58,9 +58,7 @@ extension Dltaf.ManifestGroup {
                 Output.printError(error.description)
                 throw ExitCode(.usageOrManifest)
             }
-            for warning in session.manifest.warnings {
-                Output.printError(session.redacted(warning).description)
-            }
+            session.shownWarnings.forEach(Output.printError)
             Output.print(format.render(session.shownManifest))
         }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import DltafScaffold
 import DltafRun
+import DltafScaffold
 import Foundation
 
 extension Dltaf {
