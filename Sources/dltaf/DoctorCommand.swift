@@ -2,6 +2,7 @@ import ArgumentParser
 import DltafDoctor
 import DltafJSON
 import DltafManifest
+import DltafRun
 import Foundation
 
 extension Dltaf.ManifestGroup {
@@ -19,7 +20,7 @@ extension Dltaf.ManifestGroup {
                 and replaces the file atomically; comments, quotes and blank lines stay. See docs/doctor.md.
 
                 Examples:
-                  # every *.yaml in dlt_pipelines/manifests
+                  # every *.yaml and *.yml in dlt_pipelines/manifests
                   dltaf manifest doctor
                   # fix one manifest in place
                   dltaf manifest doctor --manifest m/orders.yaml --apply
@@ -37,7 +38,7 @@ extension Dltaf.ManifestGroup {
                 --template-kind without --pipeline-name).
                 """)
 
-        @Option(name: .customLong("manifests-dir"), help: "The folder whose *.yaml files to check.")
+        @Option(name: .customLong("manifests-dir"), help: "The folder whose manifests (*.yaml, *.yml) to check.")
         var manifestsDirectory = "dlt_pipelines/manifests"
 
         @Option(name: .customLong("manifest"), help: "One manifest to check (repeatable); replaces --manifests-dir.")
@@ -95,13 +96,13 @@ extension Dltaf.ManifestGroup {
                 if !run.examine(file) { break }
             }
             let code = run.finish()
-            if code != 0 { throw ExitCode(code) }
+            if code != .success { throw ExitCode(code) }
         }
 
         private func writeTemplate(kind: String) throws {
             guard let pipelineName, !pipelineName.isEmpty else {
                 Output.printError("error: --pipeline-name is required with --template-kind")
-                throw ExitCode(2)
+                throw ExitCode(.usageOrManifest)
             }
             let text: String
             do {
@@ -109,7 +110,7 @@ extension Dltaf.ManifestGroup {
                     kind: kind, pipelineName: pipelineName, destination: destination, dataset: dataset)
             } catch {
                 Output.printError("error: \(error.description)")
-                throw ExitCode(2)
+                throw ExitCode(.usageOrManifest)
             }
             guard let out else {
                 Output.print(text)
@@ -122,33 +123,26 @@ extension Dltaf.ManifestGroup {
                 try AtomicFile.write(Array(text.utf8), to: path)
             } catch {
                 Output.printError("error: cannot write \(path): \(error)")
-                throw ExitCode(1)
+                throw ExitCode(.runFailed)
             }
             Output.print("Wrote template: \(path)")
         }
 
-        /// The --manifest files as given, else the *.yaml files of --manifests-dir sorted by name.
+        /// The --manifest files as given, else the manifests of --manifests-dir (`ManifestFiles.discover`).
         private func selectFiles() throws -> [String] {
             if !manifests.isEmpty { return manifests }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: manifestsDirectory, isDirectory: &isDirectory),
-                isDirectory.boolValue
-            else {
+            let files: [String]
+            do {
+                files = try ManifestFiles.discover(in: manifestsDirectory)
+            } catch {
                 Output.printError(
                     "error: manifests folder not found: \(manifestsDirectory) (use --manifests-dir or --manifest)")
-                throw ExitCode(2)
+                throw ExitCode(.usageOrManifest)
             }
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: manifestsDirectory)) ?? []
-            let files = names.filter { $0.hasSuffix(".yaml") }
-                .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-                .map { (manifestsDirectory as NSString).appendingPathComponent($0) }
-                .filter { path in
-                    var isFolder: ObjCBool = false
-                    return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && !isFolder.boolValue
-                }
             guard !files.isEmpty else {
+                // The Python doctor's words, though .yml files count too.
                 Output.printError("error: no manifests (*.yaml) found in \(manifestsDirectory)")
-                throw ExitCode(2)
+                throw ExitCode(.usageOrManifest)
             }
             return files
         }
@@ -220,13 +214,13 @@ private struct DoctorRun {
     }
 
     /// Prints the summary (or the JSON report) and returns the exit code.
-    func finish() -> Int32 {
+    func finish() -> DltafExitCode {
         let failed = stoppedEarly || (options.check && totalIssues > 0)
-        let code: Int32 = failed ? 1 : 0
+        let code: DltafExitCode = failed ? .runFailed : .success
         if options.json {
             let document: JSONValue = [
                 "files": .array(reports), "total_issues": .int(totalIssues), "applied_fixes": .int(appliedFixes),
-                "exit_code": .int(Int(code)),
+                "exit_code": .int(Int(code.rawValue)),
             ]
             Output.print(Output.prettyJSON(document))
         } else {

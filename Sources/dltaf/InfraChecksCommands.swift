@@ -1,6 +1,5 @@
 import ArgumentParser
 import DltafJSON
-import DltafManifest
 import DltafProtocol
 import DltafRun
 import Foundation
@@ -33,15 +32,12 @@ struct InfraCheckOptions: ParsableArguments {
     var timeoutSeconds: Double = 5
 
     @Option(
-        name: .customLong("log-level"), help: "Lowest plugin log level shown on stderr: debug, info, warning, error.")
-    var logLevel = "warning"
+        name: .customLong("log-level"), help: "Lowest plugin log level shown on stderr.")
+    var logLevel: LogLevel = .warning
 
     func validate() throws {
         guard timeoutSeconds.isFinite, timeoutSeconds > 0 else {
             throw ValidationError("--timeout-seconds must be a positive number.")
-        }
-        guard LogLevel(word: logLevel) != nil else {
-            throw ValidationError("--log-level must be debug, info, warning or error.")
         }
     }
 
@@ -54,12 +50,12 @@ struct InfraCheckOptions: ParsableArguments {
         return request
     }
 
-    var console: Console { Console(minimumLevel: LogLevel(word: logLevel) ?? .warning) }
+    var console: Console { Console(minimumLevel: logLevel) }
 
     /// Prints a configuration error and ends with its exit code (2).
     static func fail(_ error: RunError) -> ExitCode {
         Output.printError("error: \(error.message)")
-        return ExitCode(error.exitCode.rawValue)
+        return ExitCode(error.exitCode)
     }
 }
 
@@ -84,20 +80,14 @@ extension Dltaf.InfraChecksGroup {
 
         @OptionGroup var options: InfraCheckOptions
 
-        @Option(name: .customLong("format"), help: "table (default), json or yaml.")
-        var format = "table"
+        @Option(name: .customLong("format"), help: "How to print the checks.")
+        var format: ListFormat = .table
 
         @Flag(name: .customLong("selected-only"), help: "Only the checks that would run.")
         var selectedOnly = false
 
         @Flag(name: .customLong("show-plugins"), help: "Also print the plugin loading report.")
         var showPlugins = false
-
-        func validate() throws {
-            guard ["table", "json", "yaml"].contains(format) else {
-                throw ValidationError("--format must be table, json or yaml.")
-            }
-        }
 
         func run() async throws {
             let console = options.console
@@ -113,35 +103,17 @@ extension Dltaf.InfraChecksGroup {
             withExtendedLifetime(signals) {}
             let rows = listing.rows.filter { !selectedOnly || $0.selected }
             let pluginErrors = (listing.plugins["errors"]?.arrayValue ?? []).compactMap(\.stringValue)
-            switch format {
-            case "table":
-                let table =
-                    [["NAME", "ORIGIN", "APPLIES", "SELECTED", "DESCRIPTION"]]
-                    + rows.map {
-                        [
-                            $0.name, $0.origin, $0.applies ? "yes" : "no", $0.selected ? "yes" : "no",
-                            $0.description ?? "",
-                        ]
-                    }
-                Output.print(TextTable.render(table))
-                if showPlugins {
-                    for result in listing.plugins["results"]?.arrayValue ?? [] {
-                        let spec = result["plugin"]?.stringValue ?? "?"
-                        let registered = (result["registered"]?.arrayValue ?? []).compactMap(\.stringValue)
-                        Output.print(
-                            result["ok"]?.boolValue == true
-                                ? "plugin \(spec): \(registered.joined(separator: ", "))"
-                                : "plugin \(spec): failed")
-                    }
-                }
+            switch format.document {
+            case nil:
+                Output.print(InfraCheckRow.table(rows))
+                if showPlugins { InfraCheckRow.pluginLines(listing.plugins).forEach(Output.print) }
                 for error in pluginErrors { Output.printError("error: \(error)") }
-            default:
-                var document: JSONObject = ["checks": .array(rows.map(\.json))]
-                if showPlugins || !pluginErrors.isEmpty { document["plugins"] = listing.plugins }
-                let value = JSONValue.object(document)
-                Output.print(format == "json" ? Output.prettyJSON(value) : YAMLRenderer.render(value))
+            case let document?:
+                var object: JSONObject = ["checks": .array(rows.map(\.json))]
+                if showPlugins || !pluginErrors.isEmpty { object["plugins"] = listing.plugins }
+                Output.print(document.render(.object(object)))
             }
-            if !pluginErrors.isEmpty { throw ExitCode(DltafExitCode.usageOrManifest.rawValue) }
+            if !pluginErrors.isEmpty { throw ExitCode(.usageOrManifest) }
         }
     }
 
@@ -182,11 +154,10 @@ extension Dltaf.InfraChecksGroup {
         @Flag(name: .customLong("strict"), help: "Warnings fail too (exit 3).")
         var strict = false
 
-        @Option(name: .customLong("format"), help: "yaml (default) or json.")
-        var format = "yaml"
+        @Option(name: .customLong("format"), help: "How to print the report.")
+        var format: DocumentFormat = .yaml
 
         func validate() throws {
-            guard ["json", "yaml"].contains(format) else { throw ValidationError("--format must be json or yaml.") }
             if let only, Self.names(only).isEmpty { throw ValidationError("--only needs at least one check name.") }
         }
 
@@ -216,11 +187,10 @@ extension Dltaf.InfraChecksGroup {
                     "ok": .bool(report.ok), "errors": document["errors"] ?? [], "warnings": document["warnings"] ?? [],
                 ]
             }
-            let value = JSONValue.object(document)
-            Output.print(format == "json" ? Output.prettyJSON(value) : YAMLRenderer.render(value))
-            if cancellation.isCancelled { throw ExitCode(DltafExitCode.cancelled.rawValue) }
+            Output.print(format.render(.object(document)))
+            if cancellation.isCancelled { throw ExitCode(.cancelled) }
             if !report.ok || (strict && !report.warnings.isEmpty) {
-                throw ExitCode(DltafExitCode.checksFailed.rawValue)
+                throw ExitCode(.checksFailed)
             }
         }
     }

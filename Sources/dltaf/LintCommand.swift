@@ -30,7 +30,8 @@ extension Dltaf.ManifestGroup {
                 """)
 
         @Argument(
-            help: ArgumentHelp("Manifest files or folders (*.yaml); instead of the options below.", valueName: "path"))
+            help: ArgumentHelp(
+                "Manifest files or folders (*.yaml, *.yml); instead of the options below.", valueName: "path"))
         var paths: [String] = []
 
         @Option(name: .customLong("manifests-dir"), help: "Folder of manifests (*.yaml, *.yml).")
@@ -72,57 +73,33 @@ extension Dltaf.ManifestGroup {
             if json {
                 Output.print(Output.prettyJSON(redactor.redact(report.json)))
             } else {
-                for item in report.items {
-                    let name = (item.file as NSString).lastPathComponent
-                    let errors = item.findings.filter { $0.severity == .error }
-                    if item.ok {
-                        if !quiet { Output.print("OK   \(name)") }
-                    } else {
-                        Output.print(
-                            "FAIL \(name): \(redactor.redact(text: errors.first?.message ?? "validation failed"))")
-                    }
-                    guard !item.ok || !quiet else { continue }
-                    for finding in item.findings { Output.print("  " + redactor.redact(text: finding.description)) }
-                }
-                let elapsed = started.duration(to: .now)
-                let milliseconds = Int(
-                    Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
-                Output.printError(
-                    "\(report.items.count) manifest\(report.items.count == 1 ? "" : "s"): "
-                        + "\(report.items.count - report.failed) passed, \(report.failed) failed (\(milliseconds) ms)")
+                report.lines(redactor: redactor, quiet: quiet).forEach(Output.print)
+                Output.printError(report.summary(elapsed: started.duration(to: .now)))
             }
-            if report.failed > 0 { throw ExitCode(1) }
+            if report.failed > 0 { throw ExitCode(.runFailed) }
         }
 
-        /// The files to lint, and whether they are a whole folder.
         /// The files to lint, and whether they are whole folders (then depends_on targets must be among them).
         private func collectFiles() throws -> ([String], Bool) {
             let named = paths + manifests
-            if named.isEmpty, !isDirectory(manifestsDirectory) {
+            if named.isEmpty, !ManifestFiles.isFolder(manifestsDirectory) {
                 Output.printError(
                     "error: manifests folder not found: \(ManifestLoader.absolutePath(manifestsDirectory))")
-                throw ExitCode(2)
+                throw ExitCode(.usageOrManifest)
             }
-            let files = (named.isEmpty ? [manifestsDirectory] : named).flatMap { path in
-                isDirectory(path) ? manifestFiles(in: path) : [ManifestLoader.absolutePath(path)]
+            var files: [String] = []
+            for path in named.isEmpty ? [manifestsDirectory] : named {
+                guard ManifestFiles.isFolder(path) else {
+                    files.append(ManifestLoader.absolutePath(path))
+                    continue
+                }
+                files += ((try? ManifestFiles.discover(in: path)) ?? []).map(ManifestLoader.absolutePath)
             }
             guard !files.isEmpty else {
                 Output.printError("error: no manifests found (*.yaml, *.yml)")
-                throw ExitCode(2)
+                throw ExitCode(.usageOrManifest)
             }
-            return (files, manifests.isEmpty && paths.allSatisfy(isDirectory))
-        }
-
-        private func isDirectory(_ path: String) -> Bool {
-            var flag: ObjCBool = false
-            return FileManager.default.fileExists(atPath: path, isDirectory: &flag) && flag.boolValue
-        }
-
-        private func manifestFiles(in folder: String) -> [String] {
-            let absolute = ManifestLoader.absolutePath(folder)
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: absolute)) ?? []
-            return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-                .map { (absolute as NSString).appendingPathComponent($0) }
+            return (files, manifests.isEmpty && paths.allSatisfy(ManifestFiles.isFolder))
         }
     }
 }

@@ -1,6 +1,4 @@
 import ArgumentParser
-import DltafJSON
-import DltafManifest
 import DltafRun
 import Foundation
 
@@ -43,15 +41,11 @@ extension Dltaf.ManifestGroup {
         @Argument(help: "The manifest file (YAML).")
         var manifest: String
 
-        @Option(name: .customLong("format"), help: "yaml or json.")
-        var format: String = "yaml"
+        @Option(name: .customLong("format"), help: "How to print the manifest.")
+        var format: DocumentFormat = .yaml
 
         @Option(name: .customLong("set"), help: ArgumentHelp("Override a value (repeatable).", valueName: "path=value"))
         var overrides: [String] = []
-
-        func validate() throws {
-            guard ["yaml", "json"].contains(format) else { throw ValidationError("--format must be yaml or json.") }
-        }
 
         func run() async throws {
             var options = ManifestSession.Options(path: manifest, environment: ProcessInfo.processInfo.environment)
@@ -62,13 +56,10 @@ extension Dltaf.ManifestGroup {
                 session = try ManifestSession.open(options)
             } catch {
                 Output.printError(error.description)
-                throw ExitCode(2)
+                throw ExitCode(.usageOrManifest)
             }
-            for warning in session.manifest.warnings {
-                Output.printError(session.redacted(warning).description)
-            }
-            let shown = session.shownManifest
-            Output.print(format == "json" ? Output.prettyJSON(shown) : YAMLRenderer.render(shown))
+            session.shownWarnings.forEach(Output.printError)
+            Output.print(format.render(session.shownManifest))
         }
     }
 }

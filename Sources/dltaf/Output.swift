@@ -1,7 +1,6 @@
 import DltafJSON
 import DltafManifest
 import DltafProtocol
-import DltafRun
 import Foundation
 
 /// Printing and writing of command output.
@@ -32,20 +31,5 @@ enum Output {
     /// Writes `text` and a final line break to `path` atomically (`AtomicFile`): readers never see half a file.
     static func writeAtomically(_ text: String, to path: String) throws(AtomicFile.WriteError) {
         try AtomicFile.write(Array((text + "\n").utf8), to: path)
-    }
-
-    /// The one-paragraph human summary of a run.
-    static func summary(of result: RunResult) -> String {
-        let seconds =
-            result.finishedAt.map { "\(($0.timeIntervalSince(result.startedAt) * 100).rounded() / 100)s" } ?? "?"
-        var lines = [
-            "\(result.status.rawValue): \(result.pipelineName ?? result.manifestPath ?? "manifest") in \(seconds)"
-        ]
-        let message = result.redactedMessage
-        if !message.isEmpty { lines.append("  " + message.replacingOccurrences(of: "\n", with: "\n  ")) }
-        if let rows = result.loadMetrics?["rows_count"]?.intValue { lines.append("  rows: \(rows)") }
-        for warning in result.redactedWarnings { lines.append("  warning: \(warning)") }
-        lines.append("  run_id: \(result.runID)")
-        return lines.joined(separator: "\n")
     }
 }

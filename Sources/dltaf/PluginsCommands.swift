@@ -42,7 +42,7 @@ struct InspectOptions: ParsableArguments {
             return try inspector.which(spec)
         } catch {
             Output.printError(error.description)
-            throw ExitCode(2)
+            throw ExitCode(.usageOrManifest)
         }
     }
 }
@@ -64,19 +64,12 @@ extension Dltaf.PluginsGroup {
             inspector.includeEnvironmentPlugins = !noEnvironmentPlugins
             let (rows, errors) = await inspector.list(console: Console(minimumLevel: .warning))
             if options.json {
-                Output.print(
-                    Output.prettyJSON(
-                        ["extensions": .array(rows.map(\.json)), "errors": .array(errors.map { .string($0) })]))
+                Output.print(Output.prettyJSON(PluginInspector.json(rows, errors: errors)))
             } else {
-                let table =
-                    [["KIND", "NAME", "ORIGIN", "PROTOCOL", "EXECUTABLE"]]
-                    + rows.map {
-                        [$0.kind, $0.name, $0.origin, $0.protocolVersion.map(String.init) ?? "-", $0.executable]
-                    }
-                Output.print(TextTable.render(table))
+                Output.print(PluginInspector.table(rows))
                 for error in errors { Output.printError("error: " + error) }
             }
-            if !errors.isEmpty { throw ExitCode(2) }
+            if !errors.isEmpty { throw ExitCode(.usageOrManifest) }
         }
     }
 
@@ -93,68 +86,8 @@ extension Dltaf.PluginsGroup {
 
         func run() async throws {
             let resolution = try options.resolve(spec)
-            if options.json {
-                Output.print(Output.prettyJSON(Self.json(resolution)))
-            } else {
-                var lines = ["spec: \(resolution.spec)"]
-                if let name = resolution.spec.installedName { lines.append("installed name: \(name)") }
-                lines.append("candidates, in search order:")
-                for candidate in resolution.candidates {
-                    lines.append("  \(Self.marker(candidate.verdict)) \(candidate.path)  [\(candidate.source)]")
-                }
-                if let resolved = resolution.resolved {
-                    lines.append("resolved: \(resolved.location) (\(resolved.delivery.rawValue))")
-                    lines.append("command: \(resolved.commandLine)")
-                } else {
-                    lines.append("not found")
-                }
-                Output.print(lines.joined(separator: "\n"))
-            }
-            if resolution.resolved == nil { throw ExitCode(1) }
-        }
-
-        static func marker(_ verdict: ResolutionCandidate.Verdict) -> String {
-            switch verdict {
-            case .selected: return "selected      "
-            case .shadowed: return "shadowed      "
-            case .notFound: return "not found     "
-            case .notExecutable: return "not executable"
-            case .skipped(let reason): return "skipped (\(reason))"
-            case .invalid(let reason): return "invalid (\(reason))"
-            }
-        }
-
-        static func json(_ resolution: Resolution) -> JSONValue {
-            var object: JSONObject = [
-                "spec": .string(resolution.spec.description),
-                "candidates": .array(
-                    resolution.candidates.map { candidate in
-                        var entry: JSONObject = ["path": .string(candidate.path), "source": .string(candidate.source)]
-                        switch candidate.verdict {
-                        case .selected: entry["verdict"] = "selected"
-                        case .shadowed: entry["verdict"] = "shadowed"
-                        case .notFound: entry["verdict"] = "not_found"
-                        case .notExecutable: entry["verdict"] = "not_executable"
-                        case .skipped(let reason):
-                            entry["verdict"] = "skipped"
-                            entry["reason"] = .string(reason)
-                        case .invalid(let reason):
-                            entry["verdict"] = "invalid"
-                            entry["reason"] = .string(reason)
-                        }
-                        return .object(entry)
-                    }),
-            ]
-            if let name = resolution.spec.installedName { object["installed_name"] = .string(name) }
-            if let resolved = resolution.resolved {
-                object["resolved"] = [
-                    "location": .string(resolved.location), "delivery": .string(resolved.delivery.rawValue),
-                    "command": .array(([resolved.executable] + resolved.arguments).map { .string($0) }),
-                ]
-            } else {
-                object["resolved"] = .null
-            }
-            return .object(object)
+            Output.print(options.json ? Output.prettyJSON(resolution.json) : resolution.report)
+            if resolution.resolved == nil { throw ExitCode(.runFailed) }
         }
     }
 
@@ -174,46 +107,14 @@ extension Dltaf.PluginsGroup {
                 parsed = try PluginSpec(parsing: spec)
             } catch {
                 Output.printError(error.description)
-                throw ExitCode(2)
+                throw ExitCode(.usageOrManifest)
             }
             let description = await options.inspector.describe(parsed, console: Console(minimumLevel: .warning))
-            guard let handshake = description.handshake, let resolved = description.resolution.resolved else {
+            guard let report = description.report, let json = description.json else {
                 Output.printError(description.failure ?? "failed")
-                throw ExitCode(1)
+                throw ExitCode(.runFailed)
             }
-            if options.json {
-                var object = handshake.json.objectValue ?? JSONObject()
-                object["spec"] = .string(parsed.description)
-                object["executable"] = .string(resolved.commandLine)
-                object["delivery"] = .string(resolved.delivery.rawValue)
-                object["startup_ms"] = .double(((description.startupMilliseconds ?? 0) * 1000).rounded() / 1000)
-                object["exit"] = description.exit.map { .string($0.description) } ?? .null
-                Output.print(Output.prettyJSON(.object(object)))
-                return
-            }
-            var lines = [
-                "\(handshake.plugin.name) \(handshake.plugin.version)"
-                    + (handshake.plugin.description.map { " — \($0)" } ?? ""),
-                "spec: \(parsed)", "executable: \(resolved.commandLine) (\(resolved.delivery.rawValue))",
-                "protocol: \(handshake.protocolVersion)",
-                "handshake: \(((description.startupMilliseconds ?? 0) * 10).rounded() / 10) ms",
-            ]
-            for runner in handshake.provides.runners {
-                lines.append("runner  \(runner.kind)\(Self.about(runner.description))")
-            }
-            for hook in handshake.provides.hooks {
-                lines.append(
-                    "hook    \(hook.name) [\(hook.events.map(\.rawValue).joined(separator: ", "))]\(Self.about(hook.description))"
-                )
-            }
-            for check in handshake.provides.checks {
-                lines.append("check   \(check.name)\(Self.about(check.description))")
-            }
-            Output.print(lines.joined(separator: "\n"))
-        }
-
-        static func about(_ description: String?) -> String {
-            description.map { " — \($0)" } ?? ""
+            Output.print(options.json ? Output.prettyJSON(json) : report)
         }
     }
 }
@@ -249,7 +150,7 @@ extension Dltaf.PluginsGroup {
                     Output.print("locked \(specs.count) plugin(s) of \(manifest) in \(path)")
                 } catch {
                     Output.printError("error: \(error.description)")
-                    throw ExitCode(2)
+                    throw ExitCode(.usageOrManifest)
                 }
             }
         }
@@ -287,52 +188,22 @@ extension Dltaf.PluginsGroup {
             let resolution = try options.resolve(spec)
             guard let plugin = resolution.resolved else {
                 Output.printError(resolution.failureMessage)
-                throw ExitCode(2)
+                throw ExitCode(.usageOrManifest)
             }
             let known: Set<String>
             do {
                 known = try baseline.map(ConformanceReport.readBaseline) ?? []
             } catch {
                 Output.printError("cannot read the baseline \(baseline ?? ""): \(error.localizedDescription)")
-                throw ExitCode(2)
+                throw ExitCode(.usageOrManifest)
             }
             let report = await ConformanceKit(plugin: plugin, environment: inspector.environment).run()
             if options.json {
                 Output.print(Output.prettyJSON(report.json(baseline: known)))
             } else {
-                var lines = ["dltaf plugins test \(report.spec)  (\(plugin.commandLine))"]
-                let verdicts = report.verdicts(baseline: known)
-                let width = verdicts.map(\.0.name.count).max() ?? 0
-                for (result, verdict) in verdicts {
-                    let label: String
-                    switch verdict {
-                    case .pass: label = "PASS "
-                    case .fail: label = "FAIL "
-                    case .knownFailure: label = "KNOWN"
-                    case .stale: label = "STALE"
-                    }
-                    let name = result.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                    lines.append("  \(label) \(name)  \(result.detail)")
-                }
-                let passed = verdicts.filter { $0.1 == .pass }.count
-                let failed = verdicts.filter { $0.1 == .fail || $0.1 == .stale }.count
-                lines.append(
-                    "conformance of \(report.spec): \(passed) of \(verdicts.count) scenarios passed, \(failed) failing")
-                Output.print(lines.joined(separator: "\n"))
+                Output.print(report.text(baseline: known, commandLine: plugin.commandLine))
             }
-            if !report.succeeded(baseline: known) { throw ExitCode(1) }
+            if !report.succeeded(baseline: known) { throw ExitCode(.runFailed) }
         }
-    }
-}
-
-/// Left-aligned text columns.
-enum TextTable {
-    static func render(_ rows: [[String]]) -> String {
-        let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DltafManifest
 import DltafPluginHost
 import DltafProtocol
 import DltafRun
@@ -10,23 +9,8 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .customLong("json"), help: "Print the result document as JSON on stdout (logs stay on stderr).")
     var json = false
 
-    @Flag(
-        name: .customLong("validate-only"),
-        help: "Validate the manifest, including the runner's own checks; run nothing.")
-    var validateOnly = false
-
-    @Flag(
-        name: .customLong("plan"),
-        help: "Validate and print the plan: runner, hooks, checks, plugins, tables, env keys. Runs nothing.")
-    var plan = false
-
-    @Flag(
-        name: .customLong("dry-run"),
-        help: "The plan, plus offline checks that the credentials the runner needs are present. Loads nothing.")
-    var dryRun = false
-
-    @Flag(name: .customLong("dry-run-online"), help: "--dry-run plus the online (infra) checks. Loads nothing.")
-    var dryRunOnline = false
+    /// `--validate-only`, `--plan`, `--dry-run` or `--dry-run-online`; all given, so `validate` can name a clash.
+    @Flag var modes: [ModeFlag] = []
 
     @Flag(
         name: .customLong("dry-run-strict"),
@@ -45,8 +29,8 @@ struct RunOptions: ParsableArguments {
 
     @Option(
         name: .customLong("plan-format"),
-        help: "json or yaml (default: yaml for a .yaml/.yml --plan-output, else json).")
-    var planFormat: String?
+        help: "The plan's format (default: yaml for a .yaml/.yml --plan-output, else json).")
+    var planFormat: Checked<DocumentFormat>?
 
     @Flag(
         name: .customLong("explain-config"),
@@ -76,8 +60,8 @@ struct RunOptions: ParsableArguments {
         help: "Ignore DLT_RUNNER_PLUGINS, DLT_HOOK_PLUGINS and DLT_INFRA_CHECK_PLUGINS.")
     var noEnvironmentPlugins = false
 
-    @Option(name: .customLong("log-level"), help: "Lowest log level shown on stderr: debug, info, warning, error.")
-    var logLevel: String = "info"
+    @Option(name: .customLong("log-level"), help: "Lowest log level shown on stderr.")
+    var logLevel: LogLevel = .info
 
     @Option(name: .customLong("startup-timeout"), help: "Seconds a plugin has to answer its handshake.")
     var startupTimeout: Double = 15
@@ -122,31 +106,29 @@ struct RunOptions: ParsableArguments {
     var locked = false
 
     func validate() throws {
-        if [validateOnly, plan, dryRun, dryRunOnline].filter({ $0 }).count > 1 {
+        if Set(modes).count > 1 {
             throw ValidationError(
                 "--validate-only, --plan, --dry-run and --dry-run-online exclude each other; pick one.")
         }
         // The Python dltaf's messages.
-        if dryRunStrict, !(dryRun || dryRunOnline) {
+        let mode = self.mode
+        if dryRunStrict, mode != .dryRun, mode != .dryRunOnline {
             throw ValidationError("--dry-run-strict requires --dry-run or --dry-run-online")
         }
-        if planOutput != nil || planFormat != nil, !(plan || dryRun || dryRunOnline) {
+        if planOutput != nil || planFormat != nil, !mode.isPlanMode {
             throw ValidationError("--plan-output/--plan-format require --plan or --dry-run or --dry-run-online")
         }
-        if onlineTimeoutSeconds != nil, !dryRunOnline {
+        if onlineTimeoutSeconds != nil, mode != .dryRunOnline {
             throw ValidationError("--online-timeout-seconds is only valid with --dry-run-online")
         }
-        if let planFormat, PlanFormat(word: planFormat) == nil {
-            throw ValidationError("--plan-format must be json or yaml, not \(planFormat).")
+        if let planFormat, planFormat.value == nil {
+            throw ValidationError("--plan-format must be json or yaml, not \(planFormat.text).")
         }
         if planOutput == "-", json {
             throw ValidationError("--plan-output - and --json both write to stdout; write the plan to a file instead.")
         }
         if planOutput?.isEmpty == true { throw ValidationError("--plan-output needs a path, or - for stdout.") }
         guard maxLineBytes >= 1024 else { throw ValidationError("--max-line-bytes must be at least 1024.") }
-        guard LogLevel(word: logLevel) != nil else {
-            throw ValidationError("--log-level must be debug, info, warning or error, not \(logLevel).")
-        }
         let durations = [
             ("startup-timeout", startupTimeout), ("check-timeout", checkTimeout), ("hook-timeout", hookTimeout),
             ("idle-timeout", idleTimeout), ("max-call-time", maxCallTime), ("cancel-grace", cancelGrace),
@@ -158,14 +140,16 @@ struct RunOptions: ParsableArguments {
         }
     }
 
-    var console: Console { Console(minimumLevel: LogLevel(word: logLevel) ?? .info) }
+    /// The mode the flags select (`run` without one).
+    var mode: RunRequest.Mode { modes.last?.mode ?? .run }
+
+    var console: Console { Console(minimumLevel: logLevel) }
 
     func request(manifest: String) -> RunRequest {
         var request = RunRequest(manifestPath: manifest, environment: ProcessInfo.processInfo.environment)
         request.overrides = overrides
         request.writeDisposition = writeDisposition
-        request.mode =
-            validateOnly ? .validateOnly : plan ? .plan : dryRun ? .dryRun : dryRunOnline ? .dryRunOnline : .run
+        request.mode = mode
         request.dryRunStrict = dryRunStrict
         request.explainConfig = explainConfig
         request.onlineTimeout = onlineTimeoutSeconds.map { .seconds($0) }
@@ -203,20 +187,19 @@ struct RunOptions: ParsableArguments {
             Output.print(Output.prettyJSON(result.json))
         } else if result.plan != nil, planOutput == nil || planOutput == "-" {
             // The plan took stdout; the summary goes to stderr.
-            Output.printError(Output.summary(of: result))
+            Output.printError(result.summary)
         } else {
-            Output.print(Output.summary(of: result))
+            Output.print(result.summary)
         }
-        if result.exitCode != .success { throw ExitCode(result.exitCode.rawValue) }
-        if !planWritten { throw ExitCode(DltafExitCode.runFailed.rawValue) }
+        if result.exitCode != .success { throw ExitCode(result.exitCode) }
+        if !planWritten { throw ExitCode(.runFailed) }
     }
 
     /// Prints the plan (no `--json`, no `--plan-output`, or `--plan-output -`) or writes it atomically to
     /// `--plan-output`; false when the file could not be written.
     private func writePlan(of result: RunResult, console: Console) -> Bool {
         guard let plan = result.redactedPlan else { return true }
-        let format = planFormat.flatMap(PlanFormat.init(word:)) ?? PlanFormat(path: planOutput)
-        let text = format == .yaml ? YAMLRenderer.render(plan) : Output.prettyJSON(plan)
+        let text = (planFormat?.value ?? DocumentFormat(path: planOutput)).render(plan)
         guard let planOutput, planOutput != "-" else {
             if !json { Output.print(text) }
             return true
@@ -233,25 +216,6 @@ struct RunOptions: ParsableArguments {
             console.log(.error, source: "dltaf", "cannot write the plan to \(planOutput): \(error)")
             return false
         }
-    }
-}
-
-/// `--plan-format`.
-enum PlanFormat {
-    case json, yaml
-
-    init?(word: String) {
-        switch word.lowercased() {
-        case "json": self = .json
-        case "yaml", "yml": self = .yaml
-        default: return nil
-        }
-    }
-
-    /// YAML for a `.yaml`/`.yml` path, JSON otherwise.
-    init(path: String?) {
-        let lowered = path?.lowercased() ?? ""
-        self = lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") ? .yaml : .json
     }
 }
 

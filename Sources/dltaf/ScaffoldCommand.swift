@@ -1,4 +1,5 @@
 import ArgumentParser
+import DltafRun
 import DltafScaffold
 import Foundation
 
@@ -37,11 +38,11 @@ extension Dltaf.Scaffold {
         @Argument(help: "The plugin's dotted spec, e.g. acme.export.orders.")
         var spec: String
 
-        @Option(name: .customLong("lang"), help: "The language (required): swift, python, node or bash.")
-        var language: String?
+        @Option(name: .customLong("lang"), help: "The language (required).")
+        var language: Checked<ScaffoldLanguage>?
 
-        @Option(name: .customLong("kind"), help: "What the plugin provides (required): runner, hook or check.")
-        var kind: String?
+        @Option(name: .customLong("kind"), help: "What the plugin provides (required).")
+        var kind: Checked<ScaffoldKind>?
 
         @Option(name: .customLong("dir"), help: "The DLTAF_PLUGIN_PATH folder to create the plugin under.")
         var directory = "plugins"
@@ -58,8 +59,8 @@ extension Dltaf.Scaffold {
         var sdkRoot: String?
 
         func run() async throws {
-            let language = try Self.choice(self.language, option: "--lang", as: ScaffoldLanguage.self)
-            let kind = try Self.choice(self.kind, option: "--kind", as: ScaffoldKind.self)
+            let language = try Self.required(self.language, option: "--lang")
+            let kind = try Self.required(self.kind, option: "--kind")
             let request = ScaffoldRequest(
                 spec: spec, language: language, kind: kind, directory: directory, force: force, sdkRoot: sdkRoot,
                 workingDirectory: FileManager.default.currentDirectoryPath,
@@ -79,20 +80,21 @@ extension Dltaf.Scaffold {
             }
         }
 
-        /// Parses a required option naming one of `T`'s cases; exits 2 with the valid values otherwise.
-        static func choice<T: CaseIterable & RawRepresentable<String>>(
-            _ value: String?, option: String, as type: T.Type
+        /// The value of a required option; exits 2 (not ArgumentParser's 64) with the valid values otherwise,
+        /// as scaffold's other input errors do.
+        static func required<T: CaseIterable & RawRepresentable<String> & ExpressibleByArgument>(
+            _ option: Checked<T>?, option name: String
         ) throws -> T {
             let valid = T.allCases.map(\.rawValue).joined(separator: ", ")
-            guard let value else {
-                Output.printError("error: \(option) is required: one of \(valid)")
-                throw ExitCode(2)
+            guard let option else {
+                Output.printError("error: \(name) is required: one of \(valid)")
+                throw ExitCode(.usageOrManifest)
             }
-            guard let parsed = T(rawValue: value.lowercased()) else {
-                Output.printError("error: \(option) \(value) is not one of \(valid)")
-                throw ExitCode(2)
+            guard let value = option.value else {
+                Output.printError("error: \(name) \(option.text) is not one of \(valid)")
+                throw ExitCode(.usageOrManifest)
             }
-            return parsed
+            return value
         }
     }
 }

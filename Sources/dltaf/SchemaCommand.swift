@@ -1,6 +1,7 @@
 import ArgumentParser
 import DltafJSON
 import DltafManifest
+import DltafRun
 import Foundation
 
 extension Dltaf.ManifestGroup {
@@ -38,7 +39,7 @@ extension Dltaf.ManifestGroup {
                 try Output.writeAtomically(text, to: output)
             } catch {
                 Output.printError("error: cannot write \(error)")
-                throw ExitCode(2)
+                throw ExitCode(.usageOrManifest)
             }
             Output.printError("wrote \(ManifestLoader.absolutePath(output))")
         }
