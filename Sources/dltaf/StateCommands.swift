@@ -33,7 +33,7 @@ struct StateGroup: AsyncParsableCommand {
                 report = try await PipelineState.show(request, console: Console())
             } catch {
                 Output.printError("error: " + error.message)
-                throw ExitCode(error.exitCode.rawValue)
+                throw ExitCode(error.exitCode)
             }
             if json {
                 Output.print(Output.prettyJSON(report.json))
@@ -72,7 +72,7 @@ struct StateGroup: AsyncParsableCommand {
                 try await PipelineState.reset(request, stream: stream, console: Console())
             } catch {
                 Output.printError("error: " + error.message)
-                throw ExitCode(error.exitCode.rawValue)
+                throw ExitCode(error.exitCode)
             }
             Output.printError(stream.map { "reset the state of stream \($0)" } ?? "reset the pipeline's state")
         }

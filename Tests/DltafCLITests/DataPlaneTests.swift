@@ -76,7 +76,8 @@ struct DataPlaneTests {
         let second = try await workspace.dltaf(["exec", "m.yaml"])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(
-            try await sqlite(workspace, "select count(*), count(distinct id), max(id) from numbers") == "5000|5000|5000")
+            try await sqlite(workspace, "select count(*), count(distinct id), max(id) from numbers") == "5000|5000|5000"
+        )
         #expect(try await sqlite(workspace, "select state from _dltaf_state where stream = ''").contains("5001"))
     }
 
@@ -166,7 +167,8 @@ extension DataPlaneTests {
         #expect(unconfirmed.stderr.contains("--yes"))
         let reset = try await workspace.dltaf(["state", "reset", "--manifest", "m.yaml", "--yes"])
         #expect(reset.status == 0, "\(reset.stderr)")
-        #expect(try await workspace.dltaf(["state", "show", "--manifest", "m.yaml", "--json"]).json()["state"] == .null)
+        #expect(
+            try await workspace.dltaf(["state", "show", "--manifest", "m.yaml", "--json"]).json()["state"] == .null)
         #expect(try await workspace.dltaf(["exec", "m.yaml"]).status == 0)
         // Started over: ids 1...300 again, appended.
         #expect(try await sqlite(workspace, "select count(*), count(distinct id) from numbers") == "600|300")
