@@ -46,7 +46,8 @@ final class PostgresTableSink: TableSink {
             try connection.exec("DROP TABLE IF EXISTS \(target)", [], "dropping the old staging table of \(table)")
         case .append, .merge:
             target = destination.qualified(plan.table)
-            mergeStage = plan.disposition == .merge ? "pg_temp." + NameNormalizer.quote(StagingNames.stage(plan.table)) : nil
+            mergeStage =
+                plan.disposition == .merge ? "pg_temp." + NameNormalizer.quote(StagingNames.stage(plan.table)) : nil
             created = plan.existing != nil
             if created, plan.needsLoadIDColumn {
                 try connection.exec(
@@ -68,7 +69,8 @@ final class PostgresTableSink: TableSink {
             }
             if stageCreated, let mergeStage {
                 try connection.exec(
-                    "ALTER TABLE \(mergeStage) ADD COLUMN \(definition)", [], "adding column \(column.name) to \(table)")
+                    "ALTER TABLE \(mergeStage) ADD COLUMN \(definition)", [], "adding column \(column.name) to \(table)"
+                )
             }
         }
     }
@@ -93,6 +95,7 @@ final class PostgresTableSink: TableSink {
 
     func flush() throws(LoadError) {
         guard copying else { return }
+        connection.pendingCopy = nil
         if !buffer.isEmpty { try connection.copyPut(buffer, "loading rows into \(table)") }
         buffer.removeAll(keepingCapacity: true)
         copying = false
@@ -101,6 +104,7 @@ final class PostgresTableSink: TableSink {
 
     /// Aborts a COPY in progress (before a rollback).
     func abandon() {
+        connection.pendingCopy = nil
         if copying { connection.copyAbort() }
         copying = false
         buffer.removeAll()
@@ -147,6 +151,7 @@ final class PostgresTableSink: TableSink {
         try connection.copyStart(
             "COPY \(into) (\(names.joined(separator: ", "))) FROM STDIN", "starting to load rows into \(table)")
         copying = true
+        connection.pendingCopy = { [weak self] () throws(LoadError) in try self?.flush() }
     }
 
     private func create() throws(LoadError) {

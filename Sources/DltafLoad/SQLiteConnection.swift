@@ -120,6 +120,9 @@ final class SQLiteStatement {
     /// Column `index` as an integer.
     func int(_ index: Int32) -> Int64 { dltaf_lite_column_int64(handle, index) }
 
+    /// The number of result columns.
+    var columnCount: Int32 { dltaf_lite_column_count(handle) }
+
     /// Column `index`'s SQLite type (`DLTAF_LITE_INTEGER`, ...).
     func type(_ index: Int32) -> Int32 { dltaf_lite_column_type(handle, index) }
 }
@@ -127,7 +130,8 @@ final class SQLiteStatement {
 /// The `dependency_missing:` text of DltafClients, for the loader's own libraries.
 enum LibraryMessage {
     static func missing(_ soname: String, _ package: String, _ detail: String) -> String {
-        let what = detail.hasPrefix(soname) && detail != soname ? "\(detail): unusable \(soname)" : "\(soname) not found"
+        let what =
+            detail.hasPrefix(soname) && detail != soname ? "\(detail): unusable \(soname)" : "\(soname) not found"
         return "dependency_missing: \(what) (install Debian package \(package))"
     }
 }

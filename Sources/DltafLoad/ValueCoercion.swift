@@ -75,8 +75,8 @@ enum ValueCoercion {
         switch value {
         case .double(let number): return .double(number)
         case .int(let number):
-            guard abs(Double(number)) <= exactDoubleLimit else { return nil }
-            return .double(Double(number))
+            guard let exact = Double(exactly: number) else { return nil }
+            return .double(exact)
         case .string(let text):
             guard let number = Double(text), number.isFinite else { return nil }
             return .double(number)
@@ -112,7 +112,9 @@ enum ValueCoercion {
 enum DecimalText {
     static func fits(_ text: String, precision: Int, scale: Int) -> Bool {
         var bytes = Substring(text).utf8[...]
-        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            bytes = bytes.dropFirst()
+        }
         let integer = bytes.prefix { isDigit($0) }
         var rest = bytes.dropFirst(integer.count)
         var fraction = rest.prefix(0)
