@@ -35,6 +35,7 @@ static struct {
     double (*column_double)(void *, int);
     const void *(*column_blob)(void *, int);
     int (*column_bytes)(void *, int);
+    int (*column_count)(void *);
 } lite;
 
 static const char *const lite_names[] = {
@@ -43,7 +44,7 @@ static const char *const lite_names[] = {
     "sqlite3_bind_int64",  "sqlite3_bind_double", "sqlite3_bind_text",    "sqlite3_bind_blob",
     "sqlite3_bind_null",   "sqlite3_step",        "sqlite3_reset",        "sqlite3_finalize",
     "sqlite3_column_type", "sqlite3_column_int64", "sqlite3_column_double", "sqlite3_column_blob",
-    "sqlite3_column_bytes", NULL,
+    "sqlite3_column_bytes", "sqlite3_column_count", NULL,
 };
 
 static pthread_once_t lite_once = PTHREAD_ONCE_INIT;
@@ -59,6 +60,7 @@ static void load_sqlite(void) {
         (void **)&lite.bind_null,   (void **)&lite.step,         (void **)&lite.reset,
         (void **)&lite.finalize,    (void **)&lite.column_type,  (void **)&lite.column_int64,
         (void **)&lite.column_double, (void **)&lite.column_blob, (void **)&lite.column_bytes,
+        (void **)&lite.column_count,
     };
     lite_loaded = dltaf_bind_library(SQLITE_SONAME, lite_names, fields, lite_load_error);
 }
@@ -121,6 +123,8 @@ int dltaf_lite_step(void *statement) { return lite.step(statement); }
 int dltaf_lite_reset(void *statement) { return lite.reset(statement); }
 
 int dltaf_lite_finalize(void *statement) { return statement != NULL ? lite.finalize(statement) : DLTAF_LITE_OK; }
+
+int dltaf_lite_column_count(void *statement) { return lite.column_count(statement); }
 
 int dltaf_lite_column_type(void *statement, int column) { return lite.column_type(statement, column); }
 

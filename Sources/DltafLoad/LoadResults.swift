@@ -22,6 +22,13 @@ public struct CheckpointResult: Sendable, Equatable {
     public var checkpoint: Int
     /// Rows committed by this checkpoint, per open stream.
     public var rows: [String: Int]
+
+    /// Creates a result.
+    public init(loadID: String, checkpoint: Int, rows: [String: Int]) {
+        self.loadID = loadID
+        self.checkpoint = checkpoint
+        self.rows = rows
+    }
 }
 
 /// What happened to one table in a run, for the run result.

@@ -58,6 +58,7 @@ public final class LoadSession: Sendable {
     ///
     /// - Throws: `stream_already_open`, `bad_rows` (bad names, `merge` without a key), `schema_contract`
     ///   (a declared new column on an existing table under `freeze`), `destination_failed`.
+    @discardableResult
     public func open(_ declaration: StreamDeclaration) throws(LoadError) -> OpenedStream {
         try core.withLock { core throws(LoadError) in try core.open(declaration) }
     }

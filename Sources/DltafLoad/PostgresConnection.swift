@@ -3,6 +3,8 @@ import CDltafClients
 /// A libpq connection (opened with `dlopen`) for the loader, used from one thread at a time.
 final class PostgresConnection {
     private var handle: UnsafeMutableRawPointer?
+    /// Ends the COPY in progress (set by the sink that started it): any other statement must wait for its end.
+    var pendingCopy: (() throws(LoadError) -> Void)?
     /// Texts removed from every message (the password), in case a server or libpq ever echoes one.
     private let secrets: [String]
 
@@ -31,6 +33,7 @@ final class PostgresConnection {
     func exec(_ sql: String, _ parameters: [String?] = [], _ what: @autoclosure () -> String) throws(LoadError)
         -> [[String?]]
     {
+        try endPendingCopy()
         let connection = try open()
         var error = dltaf_pq_error()
         var result: UnsafeMutableRawPointer?
@@ -51,6 +54,7 @@ final class PostgresConnection {
 
     /// Starts `COPY ... FROM STDIN`.
     func copyStart(_ sql: String, _ what: @autoclosure () -> String) throws(LoadError) {
+        try endPendingCopy()
         let connection = try open()
         var error = dltaf_pq_error()
         guard dltaf_pq_copy_start(connection, sql, &error) == DLTAF_CLIENT_OK else { throw failure(error, what()) }
@@ -86,6 +90,12 @@ final class PostgresConnection {
         var error = dltaf_pq_error()
         var rows: Int64 = 0
         _ = dltaf_pq_copy_end(handle, "aborted by dltaf", &rows, &error)
+    }
+
+    private func endPendingCopy() throws(LoadError) {
+        guard let end = pendingCopy else { return }
+        pendingCopy = nil
+        try end()
     }
 
     /// Closes the connection.

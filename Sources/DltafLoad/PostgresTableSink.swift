@@ -95,6 +95,7 @@ final class PostgresTableSink: TableSink {
 
     func flush() throws(LoadError) {
         guard copying else { return }
+        connection.pendingCopy = nil
         if !buffer.isEmpty { try connection.copyPut(buffer, "loading rows into \(table)") }
         buffer.removeAll(keepingCapacity: true)
         copying = false
@@ -103,6 +104,7 @@ final class PostgresTableSink: TableSink {
 
     /// Aborts a COPY in progress (before a rollback).
     func abandon() {
+        connection.pendingCopy = nil
         if copying { connection.copyAbort() }
         copying = false
         buffer.removeAll()
@@ -149,6 +151,7 @@ final class PostgresTableSink: TableSink {
         try connection.copyStart(
             "COPY \(into) (\(names.joined(separator: ", "))) FROM STDIN", "starting to load rows into \(table)")
         copying = true
+        connection.pendingCopy = { [weak self] () throws(LoadError) in try self?.flush() }
     }
 
     private func create() throws(LoadError) {

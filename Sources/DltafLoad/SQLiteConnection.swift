@@ -120,6 +120,9 @@ final class SQLiteStatement {
     /// Column `index` as an integer.
     func int(_ index: Int32) -> Int64 { dltaf_lite_column_int64(handle, index) }
 
+    /// The number of result columns.
+    var columnCount: Int32 { dltaf_lite_column_count(handle) }
+
     /// Column `index`'s SQLite type (`DLTAF_LITE_INTEGER`, ...).
     func type(_ index: Int32) -> Int32 { dltaf_lite_column_type(handle, index) }
 }

@@ -76,4 +76,11 @@ public struct OpenedStream: Sendable, Equatable {
     public var table: String
     /// The stream's last committed state; nil when there is none.
     public var state: JSONValue?
+
+    /// Creates an answer.
+    public init(stream: String, table: String, state: JSONValue?) {
+        self.stream = stream
+        self.table = table
+        self.state = state
+    }
 }

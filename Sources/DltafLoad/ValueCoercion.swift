@@ -75,8 +75,8 @@ enum ValueCoercion {
         switch value {
         case .double(let number): return .double(number)
         case .int(let number):
-            guard abs(Double(number)) <= exactDoubleLimit else { return nil }
-            return .double(Double(number))
+            guard let exact = Double(exactly: number) else { return nil }
+            return .double(exact)
         case .string(let text):
             guard let number = Double(text), number.isFinite else { return nil }
             return .double(number)

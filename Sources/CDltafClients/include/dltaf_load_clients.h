@@ -45,6 +45,7 @@ int dltaf_lite_bind_null(void *statement, int index);
 int dltaf_lite_step(void *statement);
 int dltaf_lite_reset(void *statement);
 int dltaf_lite_finalize(void *statement);
+int dltaf_lite_column_count(void *statement);
 int dltaf_lite_column_type(void *statement, int column);
 long long dltaf_lite_column_int64(void *statement, int column);
 double dltaf_lite_column_double(void *statement, int column);
