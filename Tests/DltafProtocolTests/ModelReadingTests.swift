@@ -58,20 +58,20 @@ struct ModelReadingTests {
                 return error.reason
             }
         }
-        #expect(reason { _ = try RunnerRunParams(json: ["manifest": [:]]) }.contains("runner/run params: \"kind\""))
-        #expect(reason { _ = try RunnerRunParams(json: ["kind": "k", "env": ["A": 1]]) }.contains("\"env.A\""))
-        #expect(reason { _ = try RunnerValidateParams(json: ["kind": 3]) }.contains("\"kind\" must be a string"))
-        #expect(reason { _ = try CheckParams(json: ["check": "c", "timeout_seconds": -1]) }.contains("negative"))
+        #expect(reason { () throws(ProtocolViolation) in _ = try RunnerRunParams(json: ["manifest": [:]]) }.contains("runner/run params: \"kind\""))
+        #expect(reason { () throws(ProtocolViolation) in _ = try RunnerRunParams(json: ["kind": "k", "env": ["A": 1]]) }.contains("\"env.A\""))
+        #expect(reason { () throws(ProtocolViolation) in _ = try RunnerValidateParams(json: ["kind": 3]) }.contains("\"kind\" must be a string"))
+        #expect(reason { () throws(ProtocolViolation) in _ = try CheckParams(json: ["check": "c", "timeout_seconds": -1]) }.contains("negative"))
         #expect(
-            reason { _ = try CheckParams(json: ["check": "c", "context": ["mode": "later"]]) }
+            reason { () throws(ProtocolViolation) in _ = try CheckParams(json: ["check": "c", "context": ["mode": "later"]]) }
                 .contains("context: \"mode\" must be one of run, validate, plan, dry_run"))
-        #expect(reason { _ = try HookParams(event: .preRun, json: ["hook": "h", "config": [1]]) }.contains("\"config\""))
-        #expect(reason { _ = try RunnerRunParams(json: ["kind": "k", "data": ["spool_dir": "/s"]]) }.contains("load_id"))
-        #expect(reason { _ = try DataWriteParams(json: ["stream": "s"]) }.contains("exactly one of"))
+        #expect(reason { () throws(ProtocolViolation) in _ = try HookParams(event: .preRun, json: ["hook": "h", "config": [1]]) }.contains("\"config\""))
+        #expect(reason { () throws(ProtocolViolation) in _ = try RunnerRunParams(json: ["kind": "k", "data": ["spool_dir": "/s"]]) }.contains("load_id"))
+        #expect(reason { () throws(ProtocolViolation) in _ = try DataWriteParams(json: ["stream": "s"]) }.contains("exactly one of"))
         #expect(
-            reason { _ = try DataOpenParams(json: ["stream": "s", "columns": [["name": "c", "type": "int"]]]) }
+            reason { () throws(ProtocolViolation) in _ = try DataOpenParams(json: ["stream": "s", "columns": [["name": "c", "type": "int"]]]) }
                 .contains("\"type\" must be one of"))
-        #expect(reason { _ = try DataCheckpointResult(json: ["load_id": "l"]) }.contains("\"checkpoint\""))
+        #expect(reason { () throws(ProtocolViolation) in _ = try DataCheckpointResult(json: ["load_id": "l"]) }.contains("\"checkpoint\""))
     }
 
     @Test("data errors carry the category, code and retryable of PROTOCOL.md §8.3")

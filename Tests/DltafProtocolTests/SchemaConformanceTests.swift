@@ -110,7 +110,7 @@ struct SchemaConformanceTests {
         #expect(checker.enumeration("data.write.params.json", ["file", "format"]) == raw(DataFileFormat.self))
         #expect(checker.enumeration("data.error.json", ["code"]) == raw(DataErrorCode.self))
         #expect(checker.enumeration("data.error.json", ["category"]) == Set(DataErrorCode.allCases.map(\.category.rawValue)))
-        let categories = checker.documents["error.json"]?["allOf"]?[0]?["then"]?["properties"]?["data"]?[
+        let categories = checker.documents["error.json"]?["allOf"]?.arrayValue?.first?["then"]?["properties"]?["data"]?[
             "properties"]?["category"]?["enum"]?.arrayValue?.compactMap(\.stringValue)
         #expect(Set(categories ?? []) == Set(ErrorCategory.pluginCategories.map(\.rawValue)))
     }
