@@ -146,7 +146,8 @@ let package = Package(
             dependencies: ["DltafJSON", "DltafTestSupport"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "DltafProtocolTests", dependencies: ["DltafProtocol", "DltafJSON"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "DltafProtocolTests", dependencies: ["DltafProtocol", "DltafJSON"], swiftSettings: strictSettings),
         .testTarget(
             name: "DltafPluginKitTests",
             dependencies: ["DltafPluginKit", "DltafProtocol", "DltafJSON"],

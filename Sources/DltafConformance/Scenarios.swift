@@ -193,7 +193,8 @@ struct Scenarios: Sendable {
                     let validate = await call(
                         ProtocolMethod.runnerValidate,
                         RunnerValidateParams(
-                            kind: runner.kind, manifest: manifest(kind: runner.kind), context: context(kind: runner.kind)
+                            kind: runner.kind, manifest: manifest(kind: runner.kind),
+                            context: context(kind: runner.kind)
                         ).json)
                     if let problem = terminal(validate) { problems.append("validate: \(problem)") }
                     if case .success(let value) = validate, value["diagnostics"]?.arrayValue == nil {
@@ -202,7 +203,8 @@ struct Scenarios: Sendable {
                     let run = await call(
                         ProtocolMethod.runnerRun,
                         RunnerRunParams(
-                            kind: runner.kind, manifest: manifest(kind: runner.kind), context: context(kind: runner.kind),
+                            kind: runner.kind, manifest: manifest(kind: runner.kind),
+                            context: context(kind: runner.kind),
                             env: ["DLTAF_CONFORMANCE_TOKEN": canary]
                         ).json)
                     if let problem = terminal(run) { problems.append("run: \(problem)") }
@@ -220,7 +222,8 @@ struct Scenarios: Sendable {
                 for runner in provides.runners {
                     let answer = await call(
                         ProtocolMethod.runnerValidate,
-                        RunnerValidateParams(kind: runner.kind, manifest: [:], context: context(kind: runner.kind)).json)
+                        RunnerValidateParams(kind: runner.kind, manifest: [:], context: context(kind: runner.kind)).json
+                    )
                     guard case .success(let value) = answer else {
                         return (false, "validate of an empty manifest failed instead of returning diagnostics")
                     }
@@ -303,8 +306,10 @@ struct Scenarios: Sendable {
             if let runner = provides.runners.first {
                 (method, params) = (
                     ProtocolMethod.runnerRun,
-                    RunnerRunParams(kind: runner.kind, manifest: manifest(kind: runner.kind), context: context(kind: runner.kind))
-                        .json
+                    RunnerRunParams(
+                        kind: runner.kind, manifest: manifest(kind: runner.kind), context: context(kind: runner.kind)
+                    )
+                    .json
                 )
             } else if let hook = provides.hooks.first, let event = hook.events.first {
                 let hookParams = HookParams(
@@ -412,7 +417,8 @@ struct Scenarios: Sendable {
         CallContext(
             runID: KitSession.runID, startedAt: "2026-01-01T00:00:00.000Z", mode: .validate,
             manifestPath: directory + "/conformance.yaml", manifestDirectory: directory,
-            pipeline: CallContext.Pipeline(name: "dlt__conformance__to__test__raw", destination: "test", dataset: "raw"),
+            pipeline: CallContext.Pipeline(
+                name: "dlt__conformance__to__test__raw", destination: "test", dataset: "raw"),
             sourceKind: kind, writeDisposition: "replace")
     }
 

@@ -48,7 +48,8 @@ struct ChunkedFile {
                     try body(Self.trimmed(UnsafeBufferPointer(rebasing: chunk[start..<end])), line)
                 } else {
                     carry.append(contentsOf: chunk[start..<end])
-                    try carry.withUnsafeBufferPointer { joined throws(LoadError) in try body(Self.trimmed(joined), line) }
+                    try carry.withUnsafeBufferPointer { joined throws(LoadError) in try body(Self.trimmed(joined), line)
+                    }
                     carry.removeAll(keepingCapacity: true)
                 }
                 start = end + 1

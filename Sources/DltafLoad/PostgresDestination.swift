@@ -63,7 +63,8 @@ final class PostgresDestination: Destination {
                 hasLoadID = true
                 continue
             }
-            let type = PostgresTypes.dataType(row[1] ?? "", precision: row[2].flatMap { Int($0) }, scale: row[3].flatMap { Int($0) })
+            let type = PostgresTypes.dataType(
+                row[1] ?? "", precision: row[2].flatMap { Int($0) }, scale: row[3].flatMap { Int($0) })
             columns.append(ColumnSchema(name: column, type: type, nullable: row[4] != "NO"))
         }
         return (columns, hasLoadID)
@@ -79,7 +80,8 @@ final class PostgresDestination: Destination {
     }
 
     func ensureBookkeeping() throws(LoadError) {
-        try connection.exec(BookkeepingSQL.create(timestamp: "timestamptz"), [], "creating _dltaf_state and _dltaf_loads")
+        try connection.exec(
+            BookkeepingSQL.create(timestamp: "timestamptz"), [], "creating _dltaf_state and _dltaf_loads")
     }
 
     func readStates(pipeline: String) throws(LoadError) -> [String: String] {
@@ -106,7 +108,8 @@ final class PostgresDestination: Destination {
         try ensureBookkeeping()
         if let stream {
             try connection.exec(
-                "DELETE FROM \(qualified("_dltaf_state")) WHERE pipeline_name = $1 AND stream = $2", [pipeline, stream],
+                "DELETE FROM \(qualified("_dltaf_state")) WHERE pipeline_name = $1 AND stream = $2",
+                [pipeline, stream],
                 "resetting the state of \(stream)")
         } else {
             try connection.exec(

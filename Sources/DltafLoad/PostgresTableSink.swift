@@ -46,7 +46,8 @@ final class PostgresTableSink: TableSink {
             try connection.exec("DROP TABLE IF EXISTS \(target)", [], "dropping the old staging table of \(table)")
         case .append, .merge:
             target = destination.qualified(plan.table)
-            mergeStage = plan.disposition == .merge ? "pg_temp." + NameNormalizer.quote(StagingNames.stage(plan.table)) : nil
+            mergeStage =
+                plan.disposition == .merge ? "pg_temp." + NameNormalizer.quote(StagingNames.stage(plan.table)) : nil
             created = plan.existing != nil
             if created, plan.needsLoadIDColumn {
                 try connection.exec(
@@ -68,7 +69,8 @@ final class PostgresTableSink: TableSink {
             }
             if stageCreated, let mergeStage {
                 try connection.exec(
-                    "ALTER TABLE \(mergeStage) ADD COLUMN \(definition)", [], "adding column \(column.name) to \(table)")
+                    "ALTER TABLE \(mergeStage) ADD COLUMN \(definition)", [], "adding column \(column.name) to \(table)"
+                )
             }
         }
     }

@@ -127,7 +127,8 @@ final class SQLiteStatement {
 /// The `dependency_missing:` text of DltafClients, for the loader's own libraries.
 enum LibraryMessage {
     static func missing(_ soname: String, _ package: String, _ detail: String) -> String {
-        let what = detail.hasPrefix(soname) && detail != soname ? "\(detail): unusable \(soname)" : "\(soname) not found"
+        let what =
+            detail.hasPrefix(soname) && detail != soname ? "\(detail): unusable \(soname)" : "\(soname) not found"
         return "dependency_missing: \(what) (install Debian package \(package))"
     }
 }

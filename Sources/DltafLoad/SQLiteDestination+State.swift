@@ -23,7 +23,8 @@ extension SQLiteDestination {
     }
 
     func writeState(_ record: StateRecord) throws(LoadError) {
-        let statement = try connection.prepare(BookkeepingSQL.upsertState(placeholders: sqlitePlaceholders(6)), "writing _dltaf_state")
+        let statement = try connection.prepare(
+            BookkeepingSQL.upsertState(placeholders: sqlitePlaceholders(6)), "writing _dltaf_state")
         let cells: [Cell] = [
             .text(record.pipeline), .text(record.stream), .text(record.state), .text(record.loadID),
             .int(Int64(record.checkpoint)), .text(record.updatedAt),
@@ -38,13 +39,15 @@ extension SQLiteDestination {
                 "DELETE FROM _dltaf_state WHERE pipeline_name = ? AND stream = ?", "resetting state")
             try run(statement, [.text(pipeline), .text(stream)], "resetting the state of \(stream)")
         } else {
-            let statement = try connection.prepare("DELETE FROM _dltaf_state WHERE pipeline_name = ?", "resetting state")
+            let statement = try connection.prepare(
+                "DELETE FROM _dltaf_state WHERE pipeline_name = ?", "resetting state")
             try run(statement, [.text(pipeline)], "resetting the state of \(pipeline)")
         }
     }
 
     func recordLoad(_ record: LoadRecord) throws(LoadError) {
-        let statement = try connection.prepare(BookkeepingSQL.insertLoad(placeholders: sqlitePlaceholders(7)), "writing _dltaf_loads")
+        let statement = try connection.prepare(
+            BookkeepingSQL.insertLoad(placeholders: sqlitePlaceholders(7)), "writing _dltaf_loads")
         let cells: [Cell] = [
             .text(record.loadID), .text(record.pipeline), .int(Int64(record.checkpoint)), .text(record.status),
             .int(Int64(record.rows)), .text(record.insertedAt), record.schemaHash.map { .text($0) } ?? .null,

@@ -70,9 +70,12 @@ final class SessionCore {
         }
         let table = NameNormalizer.normalize(
             declaration.table ?? stream, limit: NameNormalizer.maxIdentifierBytes - NameNormalizer.tableSuffixRoom)
-        guard !table.hasPrefix("_dltaf_") else { throw LoadError(.badRows, "stream \(stream): table \(table) is reserved for dltaf") }
+        guard !table.hasPrefix("_dltaf_") else {
+            throw LoadError(.badRows, "stream \(stream): table \(table) is reserved for dltaf")
+        }
         if let other = streams.values.first(where: { $0.table == table }) {
-            throw LoadError(.streamAlreadyOpen, "stream \(stream): table \(table) is already written by stream \(other.stream)")
+            throw LoadError(
+                .streamAlreadyOpen, "stream \(stream): table \(table) is already written by stream \(other.stream)")
         }
         let disposition = declaration.writeDisposition ?? defaults.disposition
         let contract = declaration.schemaContract ?? defaults.contract
@@ -90,7 +93,8 @@ final class SessionCore {
                 let new = declared.first(where: { column in !existing.columns.contains { $0.name == column.name } })
             {
                 throw LoadError(
-                    .schemaContract, "stream \(stream): declared column \(new.name) is new under schema contract freeze")
+                    .schemaContract, "stream \(stream): declared column \(new.name) is new under schema contract freeze"
+                )
             }
             let sink = try destination.makeSink(
                 SinkPlan(
@@ -117,7 +121,8 @@ final class SessionCore {
             let name = NameNormalizer.normalize(column.name)
             guard !column.name.isEmpty, name != StagingNames.loadIDColumn, seen.insert(name).inserted else {
                 throw LoadError(
-                    .badRows, "stream \(declaration.stream): declared column \"\(column.name)\" is empty, reserved or repeated")
+                    .badRows,
+                    "stream \(declaration.stream): declared column \"\(column.name)\" is empty, reserved or repeated")
             }
             columns.append(ColumnSchema(name: name, type: column.type, nullable: column.nullable))
         }

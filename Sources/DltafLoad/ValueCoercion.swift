@@ -112,7 +112,9 @@ enum ValueCoercion {
 enum DecimalText {
     static func fits(_ text: String, precision: Int, scale: Int) -> Bool {
         var bytes = Substring(text).utf8[...]
-        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            bytes = bytes.dropFirst()
+        }
         let integer = bytes.prefix { isDigit($0) }
         var rest = bytes.dropFirst(integer.count)
         var fraction = rest.prefix(0)

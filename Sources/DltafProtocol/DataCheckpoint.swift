@@ -65,7 +65,8 @@ public struct DataCheckpointResult: Sendable, Equatable {
         var counts: [String: Int] = [:]
         for (stream, count) in try reader.members("rows") ?? JSONObject() {
             guard let rows = count.intValue else {
-                throw ProtocolViolation("\(reader.what): \"rows.\(stream)\" must be an integer, got \(count.typeDescription)")
+                throw ProtocolViolation(
+                    "\(reader.what): \"rows.\(stream)\" must be an integer, got \(count.typeDescription)")
             }
             counts[stream] = rows
         }

@@ -58,7 +58,8 @@ public struct DataWriteParams: Sendable, Equatable {
             var values: [[JSONValue]] = []
             for row in try rows.array("values") ?? [] {
                 guard let cells = row.arrayValue else {
-                    throw ProtocolViolation("\(rows.what): each of \"values\" must be a list, got \(row.typeDescription)")
+                    throw ProtocolViolation(
+                        "\(rows.what): each of \"values\" must be a list, got \(row.typeDescription)")
                 }
                 values.append(cells)
             }

@@ -25,7 +25,9 @@ struct ModelReadingTests {
         #expect(try DataOpenParams(json: open.json) == open)
         let opened = DataOpenResult(stream: "orders", table: "orders", state: ["cursor": 1])
         #expect(try DataOpenResult(json: opened.json) == opened)
-        for batch in [DataBatch.rows(columns: ["a"], values: [[1], [.null]]), .file(path: "/s/1.ndjson", format: .ndjson)] {
+        for batch in [
+            DataBatch.rows(columns: ["a"], values: [[1], [.null]]), .file(path: "/s/1.ndjson", format: .ndjson),
+        ] {
             let write = DataWriteParams(stream: "orders", batch: batch)
             #expect(try DataWriteParams(json: write.json) == write)
         }
@@ -43,7 +45,8 @@ struct ModelReadingTests {
         #expect(run.manifest == .object(JSONObject()))
         #expect(run.context == .empty)
         #expect(run.env.isEmpty && run.data == nil)
-        let hook = try HookParams(event: .postRun, json: ["hook": "audit", "error": ["message": "x", "category": "NEW"]])
+        let hook = try HookParams(
+            event: .postRun, json: ["hook": "audit", "error": ["message": "x", "category": "NEW"]])
         #expect(hook.error?.category == .unknown)
         #expect(try CallContext(json: [:]).writeDisposition == "replace")
     }
@@ -58,20 +61,42 @@ struct ModelReadingTests {
                 return error.reason
             }
         }
-        #expect(reason { () throws(ProtocolViolation) in _ = try RunnerRunParams(json: ["manifest": [:]]) }.contains("runner/run params: \"kind\""))
-        #expect(reason { () throws(ProtocolViolation) in _ = try RunnerRunParams(json: ["kind": "k", "env": ["A": 1]]) }.contains("\"env.A\""))
-        #expect(reason { () throws(ProtocolViolation) in _ = try RunnerValidateParams(json: ["kind": 3]) }.contains("\"kind\" must be a string"))
-        #expect(reason { () throws(ProtocolViolation) in _ = try CheckParams(json: ["check": "c", "timeout_seconds": -1]) }.contains("negative"))
         #expect(
-            reason { () throws(ProtocolViolation) in _ = try CheckParams(json: ["check": "c", "context": ["mode": "later"]]) }
-                .contains("context: \"mode\" must be one of run, validate, plan, dry_run"))
-        #expect(reason { () throws(ProtocolViolation) in _ = try HookParams(event: .preRun, json: ["hook": "h", "config": [1]]) }.contains("\"config\""))
-        #expect(reason { () throws(ProtocolViolation) in _ = try RunnerRunParams(json: ["kind": "k", "data": ["spool_dir": "/s"]]) }.contains("load_id"))
-        #expect(reason { () throws(ProtocolViolation) in _ = try DataWriteParams(json: ["stream": "s"]) }.contains("exactly one of"))
+            reason { () throws(ProtocolViolation) in _ = try RunnerRunParams(json: ["manifest": [:]]) }.contains(
+                "runner/run params: \"kind\""))
         #expect(
-            reason { () throws(ProtocolViolation) in _ = try DataOpenParams(json: ["stream": "s", "columns": [["name": "c", "type": "int"]]]) }
-                .contains("\"type\" must be one of"))
-        #expect(reason { () throws(ProtocolViolation) in _ = try DataCheckpointResult(json: ["load_id": "l"]) }.contains("\"checkpoint\""))
+            reason { () throws(ProtocolViolation) in _ = try RunnerRunParams(json: ["kind": "k", "env": ["A": 1]]) }
+                .contains("\"env.A\""))
+        #expect(
+            reason { () throws(ProtocolViolation) in _ = try RunnerValidateParams(json: ["kind": 3]) }.contains(
+                "\"kind\" must be a string"))
+        #expect(
+            reason { () throws(ProtocolViolation) in _ = try CheckParams(json: ["check": "c", "timeout_seconds": -1]) }
+                .contains("negative"))
+        #expect(
+            reason { () throws(ProtocolViolation) in
+                _ = try CheckParams(json: ["check": "c", "context": ["mode": "later"]])
+            }
+            .contains("context: \"mode\" must be one of run, validate, plan, dry_run"))
+        #expect(
+            reason { () throws(ProtocolViolation) in
+                _ = try HookParams(event: .preRun, json: ["hook": "h", "config": [1]])
+            }.contains("\"config\""))
+        #expect(
+            reason { () throws(ProtocolViolation) in
+                _ = try RunnerRunParams(json: ["kind": "k", "data": ["spool_dir": "/s"]])
+            }.contains("load_id"))
+        #expect(
+            reason { () throws(ProtocolViolation) in _ = try DataWriteParams(json: ["stream": "s"]) }.contains(
+                "exactly one of"))
+        #expect(
+            reason { () throws(ProtocolViolation) in
+                _ = try DataOpenParams(json: ["stream": "s", "columns": [["name": "c", "type": "int"]]])
+            }
+            .contains("\"type\" must be one of"))
+        #expect(
+            reason { () throws(ProtocolViolation) in _ = try DataCheckpointResult(json: ["load_id": "l"]) }.contains(
+                "\"checkpoint\""))
     }
 
     @Test("data errors carry the category, code and retryable of PROTOCOL.md §8.3")
@@ -81,6 +106,8 @@ struct ModelReadingTests {
         #expect(error.data == ["category": "CONNECTIVITY", "code": "destination_failed", "retryable": true])
         #expect(DataErrorCode(error: error) == .destinationFailed)
         #expect(DataErrorCode.streamNotOpen.category == .data && !DataErrorCode.streamNotOpen.retryable)
-        #expect(HandlerFailure(data: error.data) == HandlerFailure(category: .connectivity, code: "destination_failed", retryable: true))
+        #expect(
+            HandlerFailure(data: error.data)
+                == HandlerFailure(category: .connectivity, code: "destination_failed", retryable: true))
     }
 }

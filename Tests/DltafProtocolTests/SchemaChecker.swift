@@ -22,7 +22,8 @@ struct SchemaChecker {
     /// Reads every schema file.
     init() throws {
         var documents: [String: JSONValue] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: Self.directory.path) where name.hasSuffix(".json") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+        where name.hasSuffix(".json") {
             let bytes = try Data(contentsOf: Self.directory.appendingPathComponent(name))
             documents[name] = try JSONParser.parse([UInt8](bytes))
         }
@@ -101,7 +102,8 @@ struct SchemaChecker {
             if let minimum = schema["minLength"]?.intValue, text.count < minimum {
                 found.append("\(here): \"\(text)\" is shorter than \(minimum)")
             }
-            if let pattern = schema["pattern"]?.stringValue, text.range(of: pattern, options: .regularExpression) == nil {
+            if let pattern = schema["pattern"]?.stringValue, text.range(of: pattern, options: .regularExpression) == nil
+            {
                 found.append("\(here): \"\(text)\" does not match \(pattern)")
             }
         }

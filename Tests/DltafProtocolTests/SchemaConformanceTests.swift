@@ -91,7 +91,9 @@ struct SchemaConformanceTests {
     @Test("the errors of handlers and data requests follow error.json")
     func errorsMatchSchema() throws {
         var checker = try SchemaChecker()
-        for code in DataErrorCode.allCases { checker.check(code.error("stream x").json, "error.json", label: "\(code)") }
+        for code in DataErrorCode.allCases {
+            checker.check(code.error("stream x").json, "error.json", label: "\(code)")
+        }
         for category in ErrorCategory.pluginCategories {
             let error = HandlerFailure(category: category, code: "c", retryable: true).error("failed")
             checker.check(error.json, "error.json", label: category.rawValue)
@@ -109,7 +111,9 @@ struct SchemaConformanceTests {
         #expect(checker.enumeration("data.open.params.json", ["write_disposition"]) == raw(WriteDisposition.self))
         #expect(checker.enumeration("data.write.params.json", ["file", "format"]) == raw(DataFileFormat.self))
         #expect(checker.enumeration("data.error.json", ["code"]) == raw(DataErrorCode.self))
-        #expect(checker.enumeration("data.error.json", ["category"]) == Set(DataErrorCode.allCases.map(\.category.rawValue)))
+        #expect(
+            checker.enumeration("data.error.json", ["category"]) == Set(DataErrorCode.allCases.map(\.category.rawValue))
+        )
         let categories = checker.documents["error.json"]?["allOf"]?.arrayValue?.first?["then"]?["properties"]?["data"]?[
             "properties"]?["category"]?["enum"]?.arrayValue?.compactMap(\.stringValue)
         #expect(Set(categories ?? []) == Set(ErrorCategory.pluginCategories.map(\.rawValue)))
@@ -125,12 +129,16 @@ struct SchemaConformanceTests {
         #expect(extra.problems.first?.contains("\"retries\"") == true)
 
         var missing = try SchemaChecker()
-        missing.check(CheckParams(check: "tcp", manifest: [:], context: Samples.context).json, "check.run.params.json", label: "no timeout")
+        missing.check(
+            CheckParams(check: "tcp", manifest: [:], context: Samples.context).json, "check.run.params.json",
+            label: "no timeout")
         #expect(missing.problems.contains { $0.contains("required \"timeout_seconds\"") })
         #expect(missing.uncovered().contains { $0.contains("timeout_seconds") })
 
         var wrong = try SchemaChecker()
-        wrong.check(["stream": "s", "rows": ["columns": [], "values": []], "file": ["path": "p", "format": "csv"]], "data.write.params.json", label: "both")
+        wrong.check(
+            ["stream": "s", "rows": ["columns": [], "values": []], "file": ["path": "p", "format": "csv"]],
+            "data.write.params.json", label: "both")
         #expect(wrong.problems.contains { $0.contains("oneOf") })
     }
 }

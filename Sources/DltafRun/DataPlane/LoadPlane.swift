@@ -74,19 +74,22 @@ final class LoadPlane: Sendable {
     /// Answers one `data/*` request.
     func handle(_ method: String, _ params: JSONValue) -> Result<JSONValue, RPCError> {
         guard serving.withLock({ $0 }) else {
-            return .failure(DataErrorCode.noRun.error("\(method) after the runner answered runner/run: nothing is loaded"))
+            return .failure(
+                DataErrorCode.noRun.error("\(method) after the runner answered runner/run: nothing is loaded"))
         }
         if let earlier = error {
             return .failure(
-                DataErrorCode.destinationFailed.error("an earlier data request failed (\(earlier.message)); "
-                    + "nothing more is loaded in this run"))
+                DataErrorCode.destinationFailed.error(
+                    "an earlier data request failed (\(earlier.message)); "
+                        + "nothing more is loaded in this run"))
         }
         do throws(LoadError) {
             switch method {
             case ProtocolMethod.dataOpen: return .success(try open(params))
             case ProtocolMethod.dataWrite: return .success(try write(params))
             case ProtocolMethod.dataCheckpoint: return .success(try checkpoint(params))
-            default: return .failure(RPCError(code: RPCErrorCode.methodNotFound, message: "method not found: \(method)"))
+            default:
+                return .failure(RPCError(code: RPCErrorCode.methodNotFound, message: "method not found: \(method)"))
             }
         } catch {
             let runError = RunError(error, stage: method)

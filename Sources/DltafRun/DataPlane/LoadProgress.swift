@@ -40,7 +40,8 @@ final class LoadProgress: Sendable {
             console.log(
                 .info, source: "load",
                 "\(table.stream) → \(table.table): \(Self.figure(table.rowsCommitted)) rows committed "
-                    + "(\(table.writeDisposition.rawValue), \(Self.figure(Int(Self.rate(table.rowsCommitted, since: started)))) rows/s)")
+                    + "(\(table.writeDisposition.rawValue), \(Self.figure(Int(Self.rate(table.rowsCommitted, since: started)))) rows/s)"
+            )
         }
     }
 

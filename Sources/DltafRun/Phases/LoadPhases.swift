@@ -11,7 +11,8 @@ import DltafProtocol
 /// are refused with a clear error).
 struct OpenLoadPhase: RunPhase {
     func run(_ state: inout RunState, _ orchestrator: RunOrchestrator) async -> PhaseOutcome {
-        guard let prepared = state.prepared, case .plugin(let handle)? = prepared.catalog.runners[prepared.runnerKind]?.provider,
+        guard let prepared = state.prepared,
+            case .plugin(let handle)? = prepared.catalog.runners[prepared.runnerKind]?.provider,
             handle.handshake.features.contains(ProtocolFeature.data)
         else { return .proceed }
         let manifest = prepared.manifest

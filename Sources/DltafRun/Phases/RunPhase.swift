@@ -1,6 +1,6 @@
 import DltafJSON
-import DltafProtocol
 import DltafPluginHost
+import DltafProtocol
 import Foundation
 
 /// One step of a run. The orchestrator calls the phases in order on one `RunState`; a phase either lets the
