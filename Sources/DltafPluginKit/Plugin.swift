@@ -36,6 +36,11 @@ public struct Plugin: Sendable {
     public var heartbeatInterval: Duration = .seconds(5)
     /// When stdin closes, how long running handlers have to finish before they are cancelled.
     public var cancelGrace: Duration = .seconds(1)
+    /// Whether the plugin takes up the `data.v1` feature when the host offers it (and it has runners), so that
+    /// runners get `call.data`. Turn it off for runners that load their rows themselves.
+    public var offersData = true
+    /// The most rows one `data/write` line carries (PROTOCOL.md §8: 1,000–50,000 a line).
+    public var dataBatchRows = 10_000
 
     /// Creates a plugin with its identity.
     public init(name: String, version: String, description: String? = nil) {

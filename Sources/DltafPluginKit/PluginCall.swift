@@ -11,6 +11,9 @@ public struct PluginCall: Sendable {
     public let params: JSONValue
     /// The params, read into the protocol's models.
     public let request: PluginRequest
+    /// The `data.v1` feature (PROTOCOL.md §8): rows into the destination. Set on `runner/run` when the host and
+    /// the plugin negotiated the feature; nil otherwise.
+    public let data: PluginData?
     let output: OutputChannel
 
     /// The manifest after templating and overrides.

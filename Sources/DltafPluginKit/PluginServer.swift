@@ -8,10 +8,13 @@ final class PluginServer: Sendable {
     private let output: OutputChannel
     private let inFlight = Mutex<[Int: Task<Void, Never>]>([:])
     private let initialized = Mutex(false)
+    private let dataNegotiated = Mutex(false)
+    private let hostRequests: HostRequests
 
     init(plugin: Plugin, output: OutputChannel) {
         self.plugin = plugin
         self.output = output
+        hostRequests = HostRequests(output: output)
     }
 
     /// Serves until the line sequence ends (stdin closed). Requests still running then get `cancelGrace` to
@@ -28,6 +31,7 @@ final class PluginServer: Sendable {
         for await item in lines {
             handle(item)
         }
+        hostRequests.close()
         heartbeat.cancel()
         let deadline = ContinuousClock.now + plugin.cancelGrace
         while ContinuousClock.now < deadline, !inFlight.withLock({ $0.isEmpty }) {
@@ -59,8 +63,12 @@ final class PluginServer: Sendable {
             if method == ProtocolMethod.cancel, let id = params["id"]?.intValue {
                 inFlight.withLock { $0[id] }?.cancel()
             }
-        case .response, .errorResponse:
-            break  // protocol v1 has no host answers to plugin requests
+        case .response(let id, let result):
+            hostRequests.resolve(id, .success(result))
+        case .errorResponse(let id?, let error):
+            hostRequests.resolve(id, .failure(error))
+        case .errorResponse(nil, _):
+            break  // the host could not read a line of ours; the request it belonged to is unknown
         }
     }
 
@@ -84,7 +92,11 @@ final class PluginServer: Sendable {
             reply(id, error: error)
             return
         }
-        let call = PluginCall(id: id, method: method, params: params, request: request, output: output)
+        var data: PluginData?
+        if case .runnerRun(let run) = request, let offered = run.data, dataNegotiated.withLock({ $0 }) {
+            data = PluginData(params: offered, host: hostRequests, batchRows: plugin.dataBatchRows)
+        }
+        let call = PluginCall(id: id, method: method, params: params, request: request, data: data, output: output)
         // Registered under the lock that the task's own removal takes, so a task that finishes at once cannot
         // remove itself before it is registered (and then linger in `inFlight` forever).
         inFlight.withLock { running in
@@ -95,6 +107,8 @@ final class PluginServer: Sendable {
                 } catch let error as RPCError {
                     result = .failure(error)
                 } catch let error as PluginError {
+                    result = .failure(error.rpcError)
+                } catch let error as DataError {
                     result = .failure(error.rpcError)
                 } catch is CancellationError {
                     result = .failure(RPCError(code: RPCErrorCode.requestCancelled, message: "cancelled"))
@@ -129,7 +143,11 @@ final class PluginServer: Sendable {
             return
         }
         initialized.withLock { $0 = true }
-        let result = InitializeResult(protocolVersion: version, plugin: plugin.identity, provides: plugin.provides)
+        var result = InitializeResult(protocolVersion: version, plugin: plugin.identity, provides: plugin.provides)
+        if plugin.offersData, !plugin.runners.isEmpty, offered.features.contains(ProtocolFeature.data) {
+            result.features = [ProtocolFeature.data]
+            dataNegotiated.withLock { $0 = true }
+        }
         output.send(.response(id: id, result: result.json))
     }
 
@@ -141,7 +159,16 @@ final class PluginServer: Sendable {
             return RunnerValidateResult(diagnostics: diagnostics).json
         case .runnerRun(let params):
             let runner = try lookup(plugin.runners, params.kind, what: "runner kind")
-            return try await runner.run(call).json
+            let outcome: RunOutcome
+            do {
+                outcome = try await runner.run(call)
+            } catch {
+                try? await call.data?.finish(flush: false)
+                throw error
+            }
+            // Rows still buffered belong to the run; a failed run is rolled back, so they need not be sent.
+            try await call.data?.finish(flush: outcome.status != .failed)
+            return outcome.json
         case .checkApplies(let params):
             let check = try lookup(plugin.checks, params.check, what: "check")
             return CheckAppliesResult(applies: try await check.applies?(call) ?? true).json

@@ -11,17 +11,25 @@ import Synchronization
 /// let outcome = try await host.call(ProtocolMethod.runnerRun, params.json)
 /// ```
 /// Messages go through the same server as `serve()`, encoded and decoded as lines, so what passes here passes
-/// on the wire.
+/// on the wire. When the plugin takes up `data.v1`, `data` answers its `data/*` requests in memory.
 public final class PluginTestHost: Sendable {
     private typealias Waiter = CheckedContinuation<Result<JSONValue, RPCError>, Never>
 
     private let input: AsyncStream<StdinLines.Item>.Continuation
     private let serving: Task<Void, Never>
     private let inbox = Inbox()
+    /// The in-memory destination answering the plugin's `data/*` requests.
+    public let data = TestDataHost()
 
     /// Pending calls and notifications, shared with the output closure.
     private final class Inbox: Sendable {
-        let state = Mutex<(nextID: Int, waiters: [Int: Waiter], notifications: [RPCMessage])>((1, [:], []))
+        struct State {
+            var nextID = 1
+            var waiters: [Int: Waiter] = [:]
+            var notifications: [RPCMessage] = []
+            var dataNegotiated = false
+        }
+        let state = Mutex(State())
     }
 
     /// Starts serving `plugin` in memory.
@@ -29,6 +37,7 @@ public final class PluginTestHost: Sendable {
         let (lines, input) = AsyncStream<StdinLines.Item>.makeStream()
         self.input = input
         let inbox = self.inbox
+        let data = self.data
         let output = OutputChannel { message in
             // Through the wire format, so that encoding problems show up in tests too.
             let decoded = (try? RPCMessage.decode(message.encodedLine().dropLast(1).map { $0 })) ?? message
@@ -38,6 +47,15 @@ public final class PluginTestHost: Sendable {
                     return state.waiters.removeValue(forKey: id).map { ($0, .success(result)) }
                 case .errorResponse(let id?, let error):
                     return state.waiters.removeValue(forKey: id).map { ($0, .failure(error)) }
+                case .request(let id, let method, let params):
+                    let answer = data.answer(method, params, negotiated: state.dataNegotiated)
+                    let reply: RPCMessage
+                    switch answer {
+                    case .success(let result): reply = .response(id: id, result: result)
+                    case .failure(let error): reply = .errorResponse(id: id, error: error)
+                    }
+                    input.yield(.line(reply.encodedLine().dropLast(1).map { $0 }))
+                    return nil
                 default:
                     state.notifications.append(decoded)
                     return nil
@@ -49,15 +67,42 @@ public final class PluginTestHost: Sendable {
         serving = Task { await server.run(lines: lines) }
     }
 
-    /// The handshake, as dltaf performs it.
-    public func initialize(protocolVersions: [Int] = DltafProtocol.supportedVersions) async throws(RPCError)
-        -> InitializeResult
-    {
+    /// The handshake, as dltaf performs it, offering `features` (`data.v1` by default).
+    public func initialize(
+        protocolVersions: [Int] = DltafProtocol.supportedVersions, features: [String] = ProtocolFeature.offered
+    ) async throws(RPCError) -> InitializeResult {
         var params = InitializeParams(hostVersion: "test", spec: "test", runID: "test")
         params.protocolVersions = protocolVersions
+        params.features = features
         let answer = try await call(ProtocolMethod.initialize, params.json)
+        let result: InitializeResult
         do {
-            return try InitializeResult(json: answer)
+            result = try InitializeResult(json: answer)
+        } catch {
+            throw RPCError(code: RPCErrorCode.internalError, message: error.reason)
+        }
+        let negotiated = features.contains(ProtocolFeature.data) && result.features.contains(ProtocolFeature.data)
+        inbox.state.withLock { $0.dataNegotiated = negotiated }
+        return result
+    }
+
+    /// Whether the handshake negotiated `data.v1`.
+    public var dataNegotiated: Bool { inbox.state.withLock { $0.dataNegotiated } }
+
+    /// Calls `runner/run`, adding the `data` params (with the state `data` committed so far) when `data.v1` was
+    /// negotiated.
+    public func run(
+        kind: String, manifest: JSONValue, context: CallContext, env: [String: String] = [:]
+    ) async throws(RPCError) -> RunOutcome {
+        var params = RunnerRunParams(kind: kind, manifest: manifest, context: context, env: env)
+        if dataNegotiated {
+            let pipeline = context.pipeline
+            params.data = data.runParams(
+                destination: .init(name: pipeline.destination ?? "test", dataset: pipeline.dataset ?? "test"))
+        }
+        let answer = try await call(ProtocolMethod.runnerRun, params.json)
+        do {
+            return try RunOutcome(json: answer)
         } catch {
             throw RPCError(code: RPCErrorCode.internalError, message: error.reason)
         }
@@ -69,10 +114,16 @@ public final class PluginTestHost: Sendable {
             defer { state.nextID += 1 }
             return state.nextID
         }
+        let running = method == ProtocolMethod.runnerRun
+        if running { data.runStarted() }
         let result = await withCheckedContinuation { (waiter: Waiter) in
             inbox.state.withLock { $0.waiters[id] = waiter }
             input.yield(
                 .line(RPCMessage.request(id: id, method: method, params: params).encodedLine().dropLast(1).map { $0 }))
+        }
+        if running {
+            let status = (try? result.get())?["status"]?.stringValue
+            data.runEnded(succeeded: status == "success" || status == "partial_success")
         }
         return try result.get()
     }
@@ -85,7 +136,8 @@ public final class PluginTestHost: Sendable {
     /// The id the next `call` will use (to cancel it from another task).
     public var nextRequestID: Int { inbox.state.withLock { $0.nextID } }
 
-    /// Every notification the plugin sent so far (`log`, `progress`, `state`, `heartbeat`).
+    /// Every notification the plugin sent so far (`log`, `progress`, `state`, `heartbeat`); its `data/*`
+    /// requests are answered by `data` instead.
     public var notifications: [RPCMessage] { inbox.state.withLock { $0.notifications } }
 
     /// Closes the plugin's input, as dltaf does at the end of a run, and waits for the server to stop.

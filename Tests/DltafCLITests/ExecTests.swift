@@ -15,6 +15,8 @@ struct ExecTests {
             environment: workspace.environment([
                 "DLTAF_PLUGIN_PATH": "../plugins", "DLTAF_HELLO_OUTPUT": workspace.path("out.jsonl"),
                 "DLTAF_HELLO_AUDIT": workspace.path("audit.jsonl"),
+                // The runner speaks data.v1: its rows go to this SQLite file, not to the repository's .dltaf/.
+                "DESTINATION__SQLITE__CREDENTIALS__DATABASE": workspace.path("demo.sqlite"),
             ]),
             directory: manifests)
         #expect(output.status == 0, "\(output.stderr)")
@@ -28,7 +30,11 @@ struct ExecTests {
         let deliveries = result["plugins"]?.arrayValue?.compactMap { $0["delivery"]?.stringValue } ?? []
         #expect(deliveries == ["installed binary on PATH", "plugin-path descriptor", "plugin-path executable"])
         #expect(result["plugins"]?.arrayValue?.allSatisfy { $0["protocol_version"] == 1 } == true)
-        #expect(workspace.read("out.jsonl").split(separator: "\n").count == 5)
+        let table = result["load"]?["tables"]?[0]
+        #expect(table?["table"] == "greetings")
+        #expect(table?["rows_committed"] == 5)
+        #expect(result["load"]?["checkpoints"] == 1)
+        #expect(FileManager.default.fileExists(atPath: workspace.path("demo.sqlite")))
         let audit = workspace.read("audit.jsonl").split(separator: "\n")
         #expect(audit.count == 2)
         #expect(audit.first?.contains("\"pre_run\"") == true)

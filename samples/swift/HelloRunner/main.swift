@@ -1,17 +1,18 @@
-// A sample runner: loads the rows of a local CSV file into a JSON-lines file.
+// A sample runner: loads the rows of a local CSV file.
 //
 // Manifest:
 //   source: {kind: hello_csv, path: ../data/hello.csv, output: /tmp/out.jsonl, limit: 100}
-// `path` and `output` are relative to the manifest's folder. run.write_disposition `append` appends to the
-// output, anything else replaces it.
+// When dltaf offers the data.v1 feature, the rows go through it into `pipeline.destination` (stream and table
+// `greetings`, primary key `id`). Without it the runner writes them to `source.output` as JSON lines itself.
+// `path` and `output` are relative to the manifest's folder.
 import DltafJSON
 import DltafPluginKit
 import DltafProtocol
 import Foundation
 
-var plugin = Plugin(name: "hello-runner", version: "1.0.0", description: "Loads a local CSV file into JSON lines")
+var plugin = Plugin(name: "hello-runner", version: "1.1.0", description: "Loads a local CSV file")
 
-plugin.runner("hello_csv", description: "CSV file to JSON lines") { call in
+plugin.runner("hello_csv", description: "CSV file into the destination (or JSON lines)") { call in
     var problems: [Diagnostic] = []
     if call.manifest["source"]?["path"]?.stringValue == nil {
         problems.append(
@@ -30,52 +31,26 @@ plugin.runner("hello_csv", description: "CSV file to JSON lines") { call in
     let source = call.manifest["source"]
     let base = URL(fileURLWithPath: call.manifestDirectory)
     let input = URL(fileURLWithPath: source?["path"]?.stringValue ?? "", relativeTo: base)
-    guard let text = try? String(contentsOf: input, encoding: .utf8) else {
-        throw PluginError("cannot read \(input.path)", category: "DATA", code: "source_unreadable")
+    let table = try CSVTable(contentsOf: input, limit: source?["limit"]?.intValue)
+    let count = table.lines.count
+    let written: String
+    let target: String
+    if let data = call.data {
+        written = try await loadThroughHost(table, data, call)
+        target = greetingsStream
+    } else {
+        written = try loadToFile(table, call, base: base)
+        target = input.deletingPathExtension().lastPathComponent
     }
-    var lines = text.split(whereSeparator: \.isNewline).map(String.init)
-    guard !lines.isEmpty else {
-        throw PluginError("\(input.path) has no header line", category: "DATA", code: "empty_csv")
-    }
-    let header = lines.removeFirst().split(separator: ",").map(String.init)
-    if let limit = source?["limit"]?.intValue { lines = Array(lines.prefix(limit)) }
-
-    var output: [UInt8] = []
-    for (index, line) in lines.enumerated() {
-        try Task.checkCancellation()
-        var row = JSONObject()
-        for (column, value) in zip(header, line.split(separator: ",", omittingEmptySubsequences: false)) {
-            row[column] = .string(String(value))
-        }
-        JSONWriter().write(.object(row), into: &output)
-        output.append(0x0A)
-        if (index + 1) % 2 == 0 || index + 1 == lines.count {
-            call.progress(current: index + 1, total: lines.count, unit: "rows")
-        }
-    }
-    var written = "nothing (no source.output)"
-    if let target = source?["output"]?.stringValue {
-        let url = URL(fileURLWithPath: target, relativeTo: base)
-        let append = call.callContext.writeDisposition == "append"
-        if append, let handle = try? FileHandle(forWritingTo: url) {
-            handle.seekToEndOfFile()
-            handle.write(Data(output))
-            try? handle.close()
-        } else {
-            try Data(output).write(to: url, options: .atomic)
-        }
-        written = url.path
-    }
-    call.state(["rows_read": .int(lines.count), "source": .string(input.path)])
-    call.log(.info, "loaded \(lines.count) rows from \(input.lastPathComponent) into \(written)")
-    let table = input.deletingPathExtension().lastPathComponent
+    call.state(["rows_read": .int(count), "source": .string(input.path)])
+    call.log(.info, "loaded \(count) rows from \(input.lastPathComponent) into \(written)")
     return RunOutcome(
-        status: .success, message: "loaded \(lines.count) rows",
-        loadMetrics: ["rows_count": .int(lines.count), "tables_count": 1, "packages_count": 1],
+        status: .success, message: "loaded \(count) rows",
+        loadMetrics: ["rows_count": .int(count), "tables_count": 1, "packages_count": 1],
         tableStats: [
             [
-                "source_table": .string(table), "target_table": .string(table), "rows_processed": .int(lines.count),
-                "status": "success",
+                "source_table": .string(input.deletingPathExtension().lastPathComponent),
+                "target_table": .string(target), "rows_processed": .int(count), "status": "success",
             ]
         ])
 }

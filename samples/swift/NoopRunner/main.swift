@@ -4,6 +4,8 @@ import DltafPluginKit
 import DltafProtocol
 
 var plugin = Plugin(name: "noop-runner", version: "1.0.0", description: "Does nothing, successfully")
+// It loads no rows, so it does not ask dltaf to open the destination (data.v1).
+plugin.offersData = false
 plugin.runner("noop", description: "Does nothing") { call in
     call.manifest["source"]?["kind"]?.stringValue == "noop"
         ? [] : [Diagnostic(severity: .error, message: "source.kind must be noop", code: "kind", path: "/source/kind")]
