@@ -72,6 +72,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "DltafLint",
+            dependencies: [
+                "DltafRun", "DltafJSON", "DltafManifest", "DltafPluginHost", "DltafProtocol", "DltafClients",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "DltafInspect",
+            dependencies: ["DltafRun", "DltafJSON", "DltafManifest", "DltafPluginHost", "DltafProtocol"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "DltafConformance",
             dependencies: ["DltafJSON", "DltafProtocol", "DltafPluginHost"],
             swiftSettings: strictSettings
@@ -81,7 +93,8 @@ let package = Package(
         .executableTarget(
             name: "dltaf",
             dependencies: [
-                "DltafRun", "DltafManifest", "DltafPluginHost", "DltafJSON", "DltafConformance", "CDltafShims",
+                "DltafRun", "DltafLint", "DltafInspect", "DltafManifest", "DltafPluginHost", "DltafJSON",
+                "DltafConformance", "CDltafShims",
                 "DltafScaffold", "DltafDoctor", "DltafSecrets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -155,7 +168,9 @@ let package = Package(
         ),
         .testTarget(
             name: "DltafRunTests",
-            dependencies: ["DltafRun", "DltafJSON", "DltafManifest", "DltafProtocol", "DltafPluginHost"],
+            dependencies: [
+                "DltafRun", "DltafLint", "DltafJSON", "DltafManifest", "DltafProtocol", "DltafPluginHost",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -5,7 +5,7 @@ import Foundation
 
 extension CallContext {
     /// The context of every call of a run of `manifest` (PROTOCOL.md §3.2).
-    static func make(manifest: Manifest, runID: String, startedAt: Date, mode: RunRequest.Mode) -> CallContext {
+    package static func make(manifest: Manifest, runID: String, startedAt: Date, mode: RunRequest.Mode) -> CallContext {
         let pipeline = manifest.value["pipeline"]
         return CallContext(
             runID: runID, startedAt: RunResult.timestamp(startedAt), mode: CallMode(mode),
@@ -20,7 +20,7 @@ extension CallContext {
 extension CallMode {
     /// The mode plugins are told of: protocol v1 knows run, validate, plan and dry_run, so an online dry run
     /// is a dry run to plugins.
-    init(_ mode: RunRequest.Mode) {
+    package init(_ mode: RunRequest.Mode) {
         switch mode {
         case .validateOnly: self = .validate
         case .dryRun, .dryRunOnline: self = .dryRun

@@ -2,23 +2,23 @@ import DltafPluginHost
 import DltafProtocol
 
 /// Every runner kind, hook and check available to a run, and who provides each.
-struct Catalog: Sendable {
-    struct Entry: Sendable {
-        var provider: Provider
-        var description: String?
+package struct Catalog: Sendable {
+    package struct Entry: Sendable {
+        package var provider: Provider
+        package var description: String?
         /// The events a hook handles (empty for runners and checks).
-        var events: [HookEvent] = []
+        package var events: [HookEvent] = []
     }
 
     /// Names of one kind, in the order they were added (built-ins first), each provided once.
-    struct Registry: Sendable {
-        private(set) var names: [String] = []
+    package struct Registry: Sendable {
+        package private(set) var names: [String] = []
         private var entries: [String: Entry] = [:]
 
-        subscript(name: String) -> Entry? { entries[name] }
+        package subscript(name: String) -> Entry? { entries[name] }
 
         /// Every name, as a set.
-        var nameSet: Set<String> { Set(names) }
+        package var nameSet: Set<String> { Set(names) }
 
         /// Adds `entry` under `name`, or returns the entry already there.
         mutating func add(_ name: String, _ entry: Entry) -> Entry? {
@@ -29,14 +29,14 @@ struct Catalog: Sendable {
         }
     }
 
-    private(set) var runners = Registry()
-    private(set) var hooks = Registry()
-    private(set) var checks = Registry()
+    package private(set) var runners = Registry()
+    package private(set) var hooks = Registry()
+    package private(set) var checks = Registry()
 
     /// Built-ins first, then each plugin's runners, hooks and checks for the registries that listed it.
     ///
     /// - Throws: a configuration `RunError` naming both providers of any name provided twice.
-    static func build(builtins: [any BuiltinExtension], plugins: [PluginHandle]) throws(RunError) -> Catalog {
+    package static func build(builtins: [any BuiltinExtension], plugins: [PluginHandle]) throws(RunError) -> Catalog {
         var catalog = Catalog()
         var conflicts: [String] = []
         func add(_ what: String, _ name: String, _ entry: Entry, to registry: inout Registry) {

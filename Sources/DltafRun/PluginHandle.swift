@@ -5,19 +5,19 @@ import Foundation
 import Synchronization
 
 /// A started plugin as the run uses it: its connection, handshake, settings, log, and counters.
-final class PluginHandle: Sendable {
-    let connection: PluginConnection
-    let spec: String
-    let handshake: InitializeResult
+package final class PluginHandle: Sendable {
+    package let connection: PluginConnection
+    package let spec: String
+    package let handshake: InitializeResult
     /// The registries whose specs listed this plugin; it contributes only to those.
-    let registries: Set<PluginRegistryKind>
-    let settings: PluginSettings
-    let log: PluginLog
-    let startupMilliseconds: Double
-    let origins: [String]
+    package let registries: Set<PluginRegistryKind>
+    package let settings: PluginSettings
+    package let log: PluginLog
+    package let startupMilliseconds: Double
+    package let origins: [String]
     private let stats = Mutex<(calls: Int, milliseconds: Double)>((0, 0))
 
-    init(
+    package init(
         connection: PluginConnection, handshake: InitializeResult, registries: Set<PluginRegistryKind>,
         settings: PluginSettings, log: PluginLog, origins: [String], startupMilliseconds: Double
     ) {
@@ -32,10 +32,11 @@ final class PluginHandle: Sendable {
     }
 
     /// The last `state` notification.
-    var lastState: JSONValue? { log.stateBox.last }
+    package var lastState: JSONValue? { log.stateBox.last }
 
     /// Calls the plugin; the plugin's own `call_timeout_seconds`/`run_timeout_seconds` replace `timeout`.
-    func call(_ method: String, params: JSONValue, timeout: Duration?) async throws(PluginFailure) -> JSONValue {
+    package func call(_ method: String, params: JSONValue, timeout: Duration?) async throws(PluginFailure) -> JSONValue
+    {
         let limit =
             method == ProtocolMethod.runnerRun ? (settings.runTimeout ?? timeout) : (settings.callTimeout ?? timeout)
         let started = ContinuousClock.now
@@ -49,7 +50,7 @@ final class PluginHandle: Sendable {
         return try await connection.call(method, params: params, timeout: limit)
     }
 
-    func report(exit: ProcessExit?) -> PluginReport {
+    package func report(exit: ProcessExit?) -> PluginReport {
         let counters = stats.withLock { $0 }
         var report = PluginReport(
             spec: spec, origins: origins, executable: connection.plugin.commandLine,
@@ -66,17 +67,17 @@ final class PluginHandle: Sendable {
 }
 
 /// The last checkpoint a plugin reported.
-final class StateBox: Sendable {
+package final class StateBox: Sendable {
     private let value = Mutex<JSONValue?>(nil)
 
-    func store(_ state: JSONValue) { value.withLock { $0 = state } }
+    package func store(_ state: JSONValue) { value.withLock { $0 = state } }
 
-    var last: JSONValue? { value.withLock { $0 } }
+    package var last: JSONValue? { value.withLock { $0 } }
 }
 
 extension Duration {
     /// The duration in milliseconds.
-    var milliseconds: Double {
+    package var milliseconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }

@@ -5,25 +5,25 @@ import Synchronization
 
 /// One plugin's live log: turns its events into console lines, keeps its last checkpoint, and limits how
 /// fast it can print so a plugin flooding its log cannot flood the terminal.
-final class PluginLog: Sendable {
+package final class PluginLog: Sendable {
     /// Log and stderr lines printed per second before the rest of that second is counted and suppressed.
-    static let linesPerSecond = 1000
+    package static let linesPerSecond = 1000
 
-    let label: String
-    let console: Console
-    let stateBox = StateBox()
+    package let label: String
+    package let console: Console
+    package let stateBox = StateBox()
     private let window = Mutex<(start: ContinuousClock.Instant, printed: Int, suppressed: Int)>((.now, 0, 0))
     private let lastProgress = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(label: String, console: Console) {
+    package init(label: String, console: Console) {
         self.label = label
         self.console = console
     }
 
     /// The closure a `PluginConnection` reports to.
-    var sink: @Sendable (PluginEvent) -> Void { { [self] event in handle(event) } }
+    package var sink: @Sendable (PluginEvent) -> Void { { [self] event in handle(event) } }
 
-    func handle(_ event: PluginEvent) {
+    package func handle(_ event: PluginEvent) {
         switch event {
         case .log(let level, let message, let fields):
             let suffix = fields.map { fields in
@@ -60,7 +60,7 @@ final class PluginLog: Sendable {
     }
 
     /// Prints the count of lines suppressed in the current window, if any.
-    func finish() {
+    package func finish() {
         let suppressed = window.withLock { window in
             defer { window.suppressed = 0 }
             return window.suppressed
@@ -90,7 +90,7 @@ final class PluginLog: Sendable {
         if allowed { console.log(level, source: label, line) }
     }
 
-    static func describeProgress(_ params: JSONValue) -> String {
+    package static func describeProgress(_ params: JSONValue) -> String {
         var parts: [String] = []
         if let current = params["current"]?.intValue {
             if let total = params["total"]?.intValue, total > 0 {

@@ -4,8 +4,8 @@ import DltafProtocol
 import Foundation
 
 /// The plugin processes of one run: resolved, started and handshaken together, stopped together.
-final class PluginSet: Sendable {
-    let handles: [PluginHandle]
+package final class PluginSet: Sendable {
+    package let handles: [PluginHandle]
     private let console: Console
 
     private init(handles: [PluginHandle], console: Console) {
@@ -14,7 +14,7 @@ final class PluginSet: Sendable {
     }
 
     /// What is needed to start plugins.
-    struct Setup: Sendable {
+    package struct Setup: Sendable {
         var searchPath: PluginSearchPath
         var launcher: any ProcessLauncher
         var parentEnvironment: [String: String]
@@ -38,7 +38,9 @@ final class PluginSet: Sendable {
     ///
     /// - Throws: a configuration `RunError` (exit 2) naming every spec that did not resolve, or a run
     ///   `RunError` (exit 1) for a plugin that failed to start.
-    static func start(specs: [PluginRegistryKind: [SpecEntry]], setup: Setup) async throws(RunError) -> PluginSet {
+    package static func start(specs: [PluginRegistryKind: [SpecEntry]], setup: Setup) async throws(RunError)
+        -> PluginSet
+    {
         var order: [PluginSpec] = []
         var registries: [PluginSpec: Set<PluginRegistryKind>] = [:]
         var origins: [PluginSpec: [String]] = [:]
@@ -168,7 +170,7 @@ final class PluginSet: Sendable {
     /// Stops every plugin (concurrently) and reports what each did; then ends any process the plugins left.
     ///
     /// - Parameter announce: print every step (after a cancel), not only escalations.
-    func shutdownAll(announce: Bool = false) async -> [PluginReport] {
+    package func shutdownAll(announce: Bool = false) async -> [PluginReport] {
         let reports = await withTaskGroup(of: (Int, PluginReport).self) { group in
             for (index, handle) in handles.enumerated() {
                 group.addTask {

@@ -13,19 +13,19 @@ import Foundation
 ///   plugin_settings:
 ///     acme.export.runner: {idle_timeout_seconds: 600, env: {ACME_REGION: eu}, inherit_env: false}
 /// ```
-struct PluginSettings: Sendable {
-    var limits: ConnectionLimits
+package struct PluginSettings: Sendable {
+    package var limits: ConnectionLimits
     /// Limit for validate, hook and check calls.
-    var callTimeout: Duration?
+    package var callTimeout: Duration?
     /// Limit for the runner's run (nil: only idle and absolute limits).
-    var runTimeout: Duration?
+    package var runTimeout: Duration?
     /// Variables granted to this plugin.
-    var environment: [String: String] = [:]
+    package var environment: [String: String] = [:]
     /// Pass dltaf's whole environment (explicit opt-in).
-    var inheritEnvironment = false
+    package var inheritEnvironment = false
 
     /// The keys of `run.plugin_settings.<spec>`.
-    static let keys = [
+    package static let keys = [
         "startup_timeout_seconds", "call_timeout_seconds", "run_timeout_seconds", "idle_timeout_seconds",
         "max_call_seconds", "shutdown_grace_seconds", "cancel_grace_seconds", "max_line_bytes", "strict_protocol",
         "inherit_env", "env",
@@ -34,7 +34,7 @@ struct PluginSettings: Sendable {
     /// The settings of every spec named under `run.plugin_settings`, on top of `defaults`.
     ///
     /// - Throws: located findings for unknown keys and values of the wrong type.
-    static func read(from manifest: Manifest, defaults: PluginSettings) throws(ManifestError) -> [String:
+    package static func read(from manifest: Manifest, defaults: PluginSettings) throws(ManifestError) -> [String:
         PluginSettings]
     {
         let section: ManifestPath = ["run", "plugin_settings"]

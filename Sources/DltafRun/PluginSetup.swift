@@ -5,7 +5,7 @@ import Foundation
 extension PluginSet.Setup {
     /// How `manifest`'s plugins are started: searched from its folder, with its `run.plugin_settings`, the
     /// request's limits and, for `--locked`, the lock file beside it.
-    static func forManifest(
+    package static func forManifest(
         _ manifest: Manifest, request: RunRequest, runID: String, console: Console, launcher: any ProcessLauncher,
         hostVersion: String, cancellation: RunCancellation, runnerEnvironment: [String: String] = [:]
     ) throws(RunError) -> PluginSet.Setup {

@@ -13,12 +13,12 @@ public protocol BuiltinExtension: Sendable {
 }
 
 /// Who serves a runner kind, hook or check.
-enum Provider: Sendable {
+package enum Provider: Sendable {
     case builtin(any BuiltinExtension)
     case plugin(PluginHandle)
 
     /// `builtin` or `plugin:<spec>`, as listings show it.
-    var origin: String {
+    package var origin: String {
         switch self {
         case .builtin: return "builtin"
         case .plugin(let handle): return "plugin:\(handle.spec)"
@@ -26,7 +26,7 @@ enum Provider: Sendable {
     }
 
     /// Where it lives, for error messages.
-    var location: String {
+    package var location: String {
         switch self {
         case .builtin: return "built into dltaf"
         case .plugin(let handle): return handle.connection.plugin.location
@@ -34,7 +34,8 @@ enum Provider: Sendable {
     }
 
     /// Sends a request to the provider.
-    func call(_ method: String, params: JSONValue, timeout: Duration?) async throws(PluginFailure) -> JSONValue {
+    package func call(_ method: String, params: JSONValue, timeout: Duration?) async throws(PluginFailure) -> JSONValue
+    {
         switch self {
         case .builtin(let builtin):
             do {
@@ -49,10 +50,10 @@ enum Provider: Sendable {
 }
 
 /// The extensions built into dltaf, in listing order.
-enum Builtins {
+package enum Builtins {
     /// - Parameter environment: what the `env` and `postgres` checks read (dltaf's environment by default;
     ///   a run may add the variables its secrets resolver produced).
-    static func all(
+    package static func all(
         console: Console, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> [any BuiltinExtension] {
         [

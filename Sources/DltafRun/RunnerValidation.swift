@@ -5,7 +5,7 @@ import DltafProtocol
 
 extension Manifest {
     /// A runner's `runner/validate` finding, located in this manifest (its JSON pointer becomes a key path).
-    func locate(runnerDiagnostic diagnostic: Diagnostic) -> ManifestDiagnostic {
+    package func locate(runnerDiagnostic diagnostic: Diagnostic) -> ManifestDiagnostic {
         let path = diagnostic.path.flatMap { ManifestPath(pointer: $0) } ?? .root
         let severity: ManifestDiagnostic.Severity = diagnostic.severity == .error ? .error : .warning
         return self.diagnostic(
@@ -16,7 +16,7 @@ extension Manifest {
 extension Provider {
     /// The runner's own `runner/validate` of `manifest` for `kind` (as `exec` and `manifest lint` call it), its
     /// findings located in the manifest.
-    func validate(kind: String, manifest: Manifest, context: CallContext, timeout: Duration)
+    package func validate(kind: String, manifest: Manifest, context: CallContext, timeout: Duration)
         async throws(PluginFailure) -> [ManifestDiagnostic]
     {
         let params = RunnerValidateParams(kind: kind, manifest: manifest.value, context: context)

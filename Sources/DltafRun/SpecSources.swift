@@ -2,22 +2,23 @@ import DltafManifest
 import DltafPluginHost
 
 /// The plugin specs of the three registries: from `DLT_*_PLUGINS`, then from the manifest's `run.*.plugins`.
-enum SpecSources {
+package enum SpecSources {
     /// A malformed spec, with where it was written.
-    struct Failure: Error {
-        var kind: PluginRegistryKind
-        var invalid: PluginSpec.Invalid
+    package struct Failure: Error {
+        package var kind: PluginRegistryKind
+        package var invalid: PluginSpec.Invalid
         /// True when the spec came from the manifest, false when from the environment variable.
-        var inManifest: Bool
+        package var inManifest: Bool
     }
 
     /// The manifest path of a registry's `plugins` list (`run.hooks.plugins`).
-    static func manifestPath(of kind: PluginRegistryKind) -> ManifestPath {
+    package static func manifestPath(of kind: PluginRegistryKind) -> ManifestPath {
         ManifestPath(kind.manifestKey.split(separator: ".").map { .key(String($0)) })
     }
 
     /// Each registry's specs, environment first, de-duplicated.
-    static func lists(manifest: Manifest?, environment: [String: String], includeEnvironment: Bool) throws(Failure)
+    package static func lists(manifest: Manifest?, environment: [String: String], includeEnvironment: Bool)
+        throws(Failure)
         -> [PluginRegistryKind: [SpecEntry]]
     {
         var lists: [PluginRegistryKind: [SpecEntry]] = [:]
@@ -35,7 +36,7 @@ enum SpecSources {
     }
 
     /// Every distinct spec in order of first appearance, with the registries that list it.
-    static func distinct(_ lists: [PluginRegistryKind: [SpecEntry]]) -> [(
+    package static func distinct(_ lists: [PluginRegistryKind: [SpecEntry]]) -> [(
         spec: PluginSpec, registries: Set<PluginRegistryKind>
     )] {
         var result: [(spec: PluginSpec, registries: Set<PluginRegistryKind>)] = []

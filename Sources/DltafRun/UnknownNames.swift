@@ -2,9 +2,9 @@ import DltafManifest
 
 /// Names in `run.hooks` or `run.online_checks` that nothing provides: one rule for runs, `infra-checks` and
 /// `manifest lint`.
-enum UnknownNames {
+package enum UnknownNames {
     /// The two selection sections.
-    enum Section {
+    package enum Section {
         case hooks, onlineChecks
 
         var path: ManifestPath { self == .hooks ? ["run", "hooks"] : ["run", "online_checks"] }
@@ -15,14 +15,14 @@ enum UnknownNames {
     }
 
     /// `unknown` without the Python dltaf's built-in names listed under `disable` (nothing to disable here).
-    static func relevant(_ unknown: [(name: String, path: ManifestPath)], in section: Section) -> [(
+    package static func relevant(_ unknown: [(name: String, path: ManifestPath)], in section: Section) -> [(
         name: String, path: ManifestPath
     )] {
         unknown.filter { !CompatibilityNames.isDisabledPythonBuiltin($0, in: section.pythonBuiltins) }
     }
 
     /// A located error for each relevant unknown name, with a suggestion and the names that exist.
-    static func findings(
+    package static func findings(
         _ unknown: [(name: String, path: ManifestPath)], in section: Section, of manifest: Manifest,
         available: Set<String>
     ) -> [ManifestDiagnostic] {
@@ -43,7 +43,8 @@ enum UnknownNames {
     }
 
     /// The findings for both sections of `manifest`, given the names that exist.
-    static func findings(in manifest: Manifest, hooks: Set<String>, checks: Set<String>) -> [ManifestDiagnostic] {
+    package static func findings(in manifest: Manifest, hooks: Set<String>, checks: Set<String>) -> [ManifestDiagnostic]
+    {
         [(Section.hooks, hooks), (Section.onlineChecks, checks)].flatMap { section, available in
             let selection = NameSelection(manifest: manifest, section: section.path)
             return findings(

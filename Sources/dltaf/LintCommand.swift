@@ -1,5 +1,6 @@
 import ArgumentParser
 import DltafJSON
+import DltafLint
 import DltafManifest
 import DltafRun
 import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DltafConformance
+import DltafInspect
 import DltafJSON
 import DltafPluginHost
 import DltafProtocol

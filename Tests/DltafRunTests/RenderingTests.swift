@@ -2,6 +2,7 @@ import DltafJSON
 import DltafManifest
 import Testing
 
+@testable import DltafLint
 @testable import DltafRun
 
 @Suite("rendering helpers the CLI prints")

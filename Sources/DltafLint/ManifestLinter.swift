@@ -3,6 +3,7 @@ import DltafJSON
 public import DltafManifest
 import DltafPluginHost
 import DltafProtocol
+import DltafRun
 import Foundation
 import Synchronization
 

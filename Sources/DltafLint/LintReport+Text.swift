@@ -1,4 +1,5 @@
 import DltafManifest
+import DltafRun
 import Foundation
 
 extension LintReport {

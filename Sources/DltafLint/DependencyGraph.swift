@@ -1,5 +1,6 @@
 import DltafJSON
 import DltafManifest
+import DltafRun
 import Foundation
 
 /// `depends_on` across a set of manifests: targets must exist and there must be no cycle.

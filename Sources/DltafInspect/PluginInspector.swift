@@ -2,13 +2,8 @@ public import DltafJSON
 import DltafManifest
 public import DltafPluginHost
 public import DltafProtocol
+import DltafRun
 import Foundation
-
-/// dltaf's own release version.
-public enum DltafVersion {
-    /// The version string.
-    public static let current = "0.1.0"
-}
 
 /// What `dltaf plugins which|describe|list` show: resolution and handshakes, outside of a run.
 public struct PluginInspector: Sendable {

@@ -1,5 +1,6 @@
 public import DltafJSON
 public import DltafManifest
+import DltafRun
 
 /// The verdict on one manifest.
 public struct LintItem: Sendable {

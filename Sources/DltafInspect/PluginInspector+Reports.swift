@@ -1,6 +1,7 @@
 public import DltafJSON
 import DltafPluginHost
 import DltafProtocol
+import DltafRun
 import Foundation
 
 extension PluginInspector.Description {

@@ -1,5 +1,6 @@
 import DltafManifest
 import DltafPluginHost
+import DltafRun
 import Foundation
 
 /// The plugins of one `manifest lint`: each distinct set of specs (per manifest folder, since relative search

@@ -1,0 +1,5 @@
+/// dltaf's own release version.
+public enum DltafVersion {
+    /// The version string.
+    public static let current = "0.1.0"
+}
