@@ -1,6 +1,5 @@
 import ArgumentParser
 import DltafDoctor
-import DltafJSON
 import DltafManifest
 import DltafRun
 import Foundation

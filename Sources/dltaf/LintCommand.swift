@@ -1,5 +1,4 @@
 import ArgumentParser
-import DltafJSON
 import DltafManifest
 import DltafRun
 import Foundation

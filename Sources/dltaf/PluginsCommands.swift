@@ -1,6 +1,5 @@
 import ArgumentParser
 import DltafConformance
-import DltafJSON
 import DltafPluginHost
 import DltafProtocol
 import DltafRun
