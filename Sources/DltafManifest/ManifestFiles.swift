@@ -40,4 +40,13 @@ public enum ManifestFiles {
             .map { (folder as NSString).appendingPathComponent($0) }
             .filter { !isFolder($0) }
     }
+
+    /// `paths` with each folder replaced by its manifests (`discover`), files kept as given; all made absolute
+    /// (`ManifestLoader.absolutePath`), in the order given.
+    public static func expand(_ paths: [String]) -> [String] {
+        paths.flatMap { path in
+            guard isFolder(path) else { return [ManifestLoader.absolutePath(path)] }
+            return ((try? discover(in: path)) ?? []).map(ManifestLoader.absolutePath)
+        }
+    }
 }

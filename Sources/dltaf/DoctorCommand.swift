@@ -1,6 +1,5 @@
 import ArgumentParser
 import DltafDoctor
-import DltafJSON
 import DltafManifest
 import DltafRun
 import Foundation
@@ -91,12 +90,25 @@ extension Dltaf.ManifestGroup {
                 return
             }
             let files = try selectFiles()
-            var run = DoctorRun(options: self)
+            var batch = DoctorBatch(options: batchOptions)
             for file in files {
-                if !run.examine(file) { break }
+                let (lines, proceed) = batch.examine(file)
+                lines.forEach(Output.print)
+                if !proceed { break }
             }
-            let code = run.finish()
-            if code != .success { throw ExitCode(code) }
+            Output.print(batch.summary)
+            if batch.failed { throw ExitCode(.runFailed) }
+        }
+
+        private var batchOptions: DoctorBatch.Options {
+            var options = DoctorBatch.Options()
+            options.apply = apply
+            options.check = check
+            options.failFast = failFast
+            options.json = json
+            options.printCanonical = printCanonical
+            options.canonicalDirectory = canonicalDirectory
+            return options
         }
 
         private func writeTemplate(kind: String) throws {
@@ -146,87 +158,5 @@ extension Dltaf.ManifestGroup {
             }
             return files
         }
-    }
-}
-
-/// One doctor run over many files: prints as it goes (or collects for --json) and keeps the totals.
-private struct DoctorRun {
-    let options: Dltaf.ManifestGroup.Doctor
-    let doctor = ManifestDoctor()
-    var reports: [JSONValue] = []
-    var totalIssues = 0
-    var appliedFixes = 0
-    var stoppedEarly = false
-
-    init(options: Dltaf.ManifestGroup.Doctor) {
-        self.options = options
-    }
-
-    /// Examines one file; false when --fail-fast says to stop.
-    mutating func examine(_ file: String) -> Bool {
-        let report = doctor.examine(file: file, apply: options.apply)
-        totalIssues += report.issueCount
-        appliedFixes += report.applied.count
-        var lines = report.textLines
-        var json = report.json
-        if options.printCanonical || options.canonicalDirectory != nil, let canonical = report.diagnosis?.canonicalSQLDB
-        {
-            canonicalOutput(canonical, report: report, lines: &lines, json: &json)
-        }
-        if options.json {
-            reports.append(json)
-        } else {
-            lines.forEach(Output.print)
-        }
-        let fixable = report.issues.contains { $0.level == .fix && $0.fix != nil }
-        let shouldStop =
-            report.failure != nil || report.count(.error) > 0
-            || (options.check && (report.count(.warn) > 0 || fixable))
-        if options.failFast && shouldStop {
-            stoppedEarly = true
-            return false
-        }
-        return true
-    }
-
-    private func canonicalOutput(
-        _ canonical: String, report: DoctorFileReport, lines: inout [String], json: inout JSONValue
-    ) {
-        if options.printCanonical {
-            lines.append("  CANONICAL_SQLDB_BEGIN")
-            lines.append(canonical.trimmingCharacters(in: .newlines))
-            lines.append("  CANONICAL_SQLDB_END")
-            if case .object(var object) = json {
-                object["canonical_sqldb"] = .string(canonical)
-                json = .object(object)
-            }
-        }
-        if let folder = options.canonicalDirectory {
-            let path = (folder as NSString).appendingPathComponent(report.name)
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                try AtomicFile.write(Array(canonical.utf8), to: path)
-                lines.append("  CANONICAL_SQLDB_WRITE: \(path)")
-            } catch {
-                lines.append("  CANONICAL_SQLDB_WRITE failed: \(path): \(error)")
-            }
-        }
-    }
-
-    /// Prints the summary (or the JSON report) and returns the exit code.
-    func finish() -> DltafExitCode {
-        let failed = stoppedEarly || (options.check && totalIssues > 0)
-        let code: DltafExitCode = failed ? .runFailed : .success
-        if options.json {
-            let document: JSONValue = [
-                "files": .array(reports), "total_issues": .int(totalIssues), "applied_fixes": .int(appliedFixes),
-                "exit_code": .int(Int(code.rawValue)),
-            ]
-            Output.print(Output.prettyJSON(document))
-        } else {
-            let lead = stoppedEarly ? "Stopped (--fail-fast)." : "Done."
-            Output.print("\(lead) Total issues=\(totalIssues), applied_fixes=\(appliedFixes)")
-        }
-        return code
     }
 }

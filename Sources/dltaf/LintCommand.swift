@@ -1,5 +1,4 @@
 import ArgumentParser
-import DltafJSON
 import DltafLint
 import DltafManifest
 import DltafRun
@@ -88,14 +87,7 @@ extension Dltaf.ManifestGroup {
                     "error: manifests folder not found: \(ManifestLoader.absolutePath(manifestsDirectory))")
                 throw ExitCode(.usageOrManifest)
             }
-            var files: [String] = []
-            for path in named.isEmpty ? [manifestsDirectory] : named {
-                guard ManifestFiles.isFolder(path) else {
-                    files.append(ManifestLoader.absolutePath(path))
-                    continue
-                }
-                files += ((try? ManifestFiles.discover(in: path)) ?? []).map(ManifestLoader.absolutePath)
-            }
+            let files = ManifestFiles.expand(named.isEmpty ? [manifestsDirectory] : named)
             guard !files.isEmpty else {
                 Output.printError("error: no manifests found (*.yaml, *.yml)")
                 throw ExitCode(.usageOrManifest)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import DltafConformance
 import DltafInspect
-import DltafJSON
 import DltafPluginHost
 import DltafProtocol
 import DltafRun

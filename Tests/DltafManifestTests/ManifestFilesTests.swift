@@ -39,4 +39,14 @@ struct ManifestFilesTests {
         #expect(!ManifestFiles.isFolder(root + "/m.yaml"))
         #expect(ManifestFiles.isFolder(root))
     }
+
+    @Test("expand: folders become their manifests, files stay, everything absolute and in the order given")
+    func expand() throws {
+        let root = try folder(files: ["b.yaml", "a.yml", "notes.txt"], folders: ["more"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(FileManager.default.createFile(atPath: root + "/more/c.yaml", contents: Data()))
+        let expanded = ManifestFiles.expand([root + "/more", root + "/x/../notes.txt", root])
+        #expect(expanded == [root + "/more/c.yaml", root + "/notes.txt", root + "/a.yml", root + "/b.yaml"])
+        #expect(ManifestFiles.expand([root + "/missing"]) == [root + "/missing"])
+    }
 }

@@ -47,4 +47,27 @@ struct RenderingTests {
         #expect(report.lines(redactor: redactor, quiet: true).count == 2)
         #expect(report.summary(elapsed: .milliseconds(12)) == "2 manifests: 1 passed, 1 failed (12 ms)")
     }
+
+    @Test("infra-checks list: the table of rows and one line per plugin result")
+    func infraCheckListing() {
+        let rows = [
+            InfraCheckRow(
+                name: "tcp", origin: "builtin", applies: true, reason: nil, selected: false, description: "port"),
+            InfraCheckRow(
+                name: "db", origin: "plugin:acme", applies: false, reason: nil, selected: true, description: nil),
+        ]
+        let expected = [
+            "NAME  ORIGIN       APPLIES  SELECTED  DESCRIPTION",
+            "tcp   builtin      yes      no        port",
+            "db    plugin:acme  no       yes       ",  // The last column is not padded, but may be empty.
+        ]
+        #expect(InfraCheckRow.table(rows) == expected.joined(separator: "\n"))
+        let plugins: JSONValue = [
+            "results": [
+                ["plugin": "acme", "ok": true, "registered": ["db", "queue"]], ["plugin": "bad", "ok": false],
+            ]
+        ]
+        #expect(InfraCheckRow.pluginLines(plugins) == ["plugin acme: db, queue", "plugin bad: failed"])
+        #expect(InfraCheckRow.pluginLines([:]).isEmpty)
+    }
 }
