@@ -140,9 +140,11 @@ public final class PluginTestHost: Sendable {
     /// requests are answered by `data` instead.
     public var notifications: [RPCMessage] { inbox.state.withLock { $0.notifications } }
 
-    /// Closes the plugin's input, as dltaf does at the end of a run, and waits for the server to stop.
+    /// Closes the plugin's input, as dltaf does at the end of a run, waits for the server to stop and removes the
+    /// spool folder.
     public func close() async {
         input.finish()
         await serving.value
+        data.removeSpool()
     }
 }

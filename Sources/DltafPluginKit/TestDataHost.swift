@@ -74,6 +74,11 @@ public final class TestDataHost: Sendable {
         }
     }
 
+    /// Removes the spool folder and what is left in it.
+    func removeSpool() {
+        try? FileManager.default.removeItem(atPath: spoolDirectory)
+    }
+
     /// A `runner/run` started.
     func runStarted() {
         store.withLock { state in

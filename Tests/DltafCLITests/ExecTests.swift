@@ -33,7 +33,8 @@ struct ExecTests {
         let table = result["load"]?["tables"]?[0]
         #expect(table?["table"] == "greetings")
         #expect(table?["rows_committed"] == 5)
-        #expect(result["load"]?["checkpoints"] == 1)
+        // The runner's checkpoint, then the commit dltaf makes when the run succeeds.
+        #expect(result["load"]?["checkpoints"] == 2)
         #expect(FileManager.default.fileExists(atPath: workspace.path("demo.sqlite")))
         let audit = workspace.read("audit.jsonl").split(separator: "\n")
         #expect(audit.count == 2)

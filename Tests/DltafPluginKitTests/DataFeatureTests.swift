@@ -1,6 +1,7 @@
 import DltafJSON
 import DltafPluginKit
 import DltafProtocol
+import Foundation
 import Testing
 
 @Suite("the data.v1 feature of the Swift SDK, answered in memory by PluginTestHost")
@@ -182,6 +183,27 @@ struct DataFeatureTests {
         }
         #expect(columns == ["a", "b", "c", "d"])
         #expect(values == [[2, 1, .null, .null], [.null, .null, "x", .null], [3, .null, .null, 4]])
+        await host.close()
+    }
+
+    @Test("a file in the spool folder is handed over after the stream's buffered rows")
+    func fileByReference() async throws {
+        var plugin = Plugin(name: "files", version: "1.0.0")
+        plugin.runner("file") { call in
+            guard let data = call.data else { throw PluginError("no data feature") }
+            try await data.open(stream: "events")
+            try await data.write(stream: "events", rows: [["id": 1]])
+            let path = data.spoolDirectory + "/events.ndjson"
+            try Data("{\"id\":2}\n{\"id\":3}\n".utf8).write(to: URL(fileURLWithPath: path))
+            let accepted = try await data.write(stream: "events", file: path, format: .ndjson)
+            return RunOutcome(status: .success, message: "\(accepted) from the file")
+        }
+        let host = PluginTestHost(plugin)
+        _ = try await host.initialize()
+        let outcome = try await host.run(kind: "file", manifest: [:], context: Self.context)
+        #expect(outcome.message == "2 from the file")
+        #expect(host.data.writes.count == 2)
+        #expect(host.data.committed("events").map { $0["id"]?.intValue ?? 0 } == [1, 2, 3])
         await host.close()
     }
 }
