@@ -61,6 +61,7 @@ public struct RunOrchestrator: Sendable {
         }
         state.result.finishedAt = Date()
         state.clock.total(into: &state.result)
+        _ = await AuditPhase().run(&state, self)
         return state.result
     }
 

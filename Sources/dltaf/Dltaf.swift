@@ -25,7 +25,8 @@ struct Dltaf: AsyncParsableCommand {
             """,
         version: DltafVersion.current,
         subcommands: [
-            Exec.self, ManifestGroup.self, PluginsGroup.self, InfraChecksGroup.self, StateGroup.self, Scaffold.self,
+            Exec.self, ManifestGroup.self, PluginsGroup.self, InfraChecksGroup.self, RunsGroup.self, StateGroup.self,
+            Scaffold.self,
         ]
     )
 

@@ -84,6 +84,8 @@ struct CanaryTests {
         ["infra-checks", "run", "--manifest", "m.yaml", "--summary-only", "--strict"],
         ["plugins", "list", "--manifest", "m.yaml"],
         ["plugins", "describe", "acme.echo"],
+        ["runs", "list"],
+        ["runs", "list", "--json", "--manifest", "m.yaml"],
     ]
 
     @Test("every command that loads a manifest keeps the canaries out of stdout, stderr and the files it writes")
@@ -114,7 +116,8 @@ struct CanaryTests {
             }
             #expect(sawPlugins, "the echo plugins never ran")
             for file in try writtenFiles(in: workspace) {
-                let text = try String(contentsOfFile: file, encoding: .utf8)
+                // Text files and the run audit's SQLite file alike (SQLite keeps text as UTF-8).
+                let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
                 for canary in [Self.fileCanary, Self.envCanary, Self.vaultCanary, server.token] {
                     #expect(!text.contains(canary), "\(file) holds a secret")
                 }
@@ -122,6 +125,7 @@ struct CanaryTests {
             // The files were written: the scan above had something to read.
             #expect(FileManager.default.fileExists(atPath: workspace.path("out/result.json")))
             #expect(FileManager.default.fileExists(atPath: workspace.path("out/plan.yaml")))
+            #expect(FileManager.default.fileExists(atPath: workspace.path(".dltaf/runs.sqlite")))
         }
     }
 

@@ -174,3 +174,34 @@ extension DataPlaneTests {
         #expect(try await sqlite(workspace, "select count(*), count(distinct id) from numbers") == "600|300")
     }
 }
+
+extension DataPlaneTests {
+    @Test("every exec leaves an audit record where its rows went; runs list and runs show read them back")
+    func runAudit() async throws {
+        let workspace = try workspace()
+        defer { workspace.remove() }
+        try workspace.write("m.yaml", Self.manifest(source: "rows: 200, every: 100"))
+        let loaded = try await workspace.dltaf(["exec", "m.yaml", "--json"])
+        #expect(loaded.status == 0, "\(loaded.stderr)")
+        let runID = try #require(try loaded.json()["run_id"]?.stringValue)
+        try workspace.write("m.yaml", Self.manifest(source: "rows: 100, every: 100, die_after: 1"))
+        #expect(try await workspace.dltaf(["exec", "m.yaml"]).status == 1)
+        #expect(try await workspace.dltaf(["exec", "m.yaml", "--plan"]).status == 0)
+        // Loaded runs sit with their rows; the plan (no load) in the local store; `runs list` reads both.
+        #expect(try await sqlite(workspace, "select count(*) from _pipeline_runs") == "2")
+        let listed = try await workspace.dltaf(["runs", "list", "--json"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let runs = try listed.json().arrayValue ?? []
+        #expect(runs.map { $0["status"]?.stringValue ?? "" } == ["planned", "failed", "success"])
+        #expect(runs.last?["rows_count"] == 200)
+        #expect(runs[1]["error_class"] != nil)
+        let text = try await workspace.dltaf(["runs", "list", "--pipeline", "dlt__numbers__to__sqlite__demo"])
+        #expect(text.stdout.contains("STATUS") && text.stdout.contains(runID))
+        let shown = try await workspace.dltaf(["runs", "show", runID, "--json"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let details = try shown.json()
+        #expect(details["tables_json"]?["tables"]?[0]?["rows_committed"] == 200)
+        #expect(details["units"]?[0]?["resume_key"] == "table:numbers")
+        #expect(try await workspace.dltaf(["runs", "show", "no-such-run"]).status == 1)
+    }
+}

@@ -15,15 +15,19 @@ final class LoadPlane: Sendable {
     let parameters: RunnerDataParams
     /// The spool folder (mode 0700), removed with everything in it when the run ends.
     let spoolDirectory: String
+    /// Where the rows go (the run's audit goes there too).
+    let destination: DestinationConfiguration
     private let session: LoadSession
     private let progress: LoadProgress
     private let failure = Mutex<RunError?>(nil)
     private let serving = Mutex(true)
 
     private init(
-        session: LoadSession, parameters: RunnerDataParams, spoolDirectory: String, progress: LoadProgress
+        session: LoadSession, destination: DestinationConfiguration, parameters: RunnerDataParams,
+        spoolDirectory: String, progress: LoadProgress
     ) {
         self.session = session
+        self.destination = destination
         self.parameters = parameters
         self.spoolDirectory = spoolDirectory
         self.progress = progress
@@ -57,7 +61,7 @@ final class LoadPlane: Sendable {
                 streams: JSONObject(committed.streams.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
                 loadID: runID, destination: .init(name: destination.name, dataset: dataset))
             return LoadPlane(
-                session: session, parameters: parameters, spoolDirectory: spool,
+                session: session, destination: destination, parameters: parameters, spoolDirectory: spool,
                 progress: LoadProgress(console: console))
         } catch {
             try? FileManager.default.removeItem(atPath: spool)
