@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "DltafRunTests",
             dependencies: [
-                "DltafRun", "DltafLint", "DltafJSON", "DltafManifest", "DltafProtocol", "DltafPluginHost",
+                "DltafRun", "DltafLint", "DltafJSON", "DltafManifest", "DltafProtocol", "DltafPluginHost", "DltafLoad",
             ],
             swiftSettings: strictSettings
         ),

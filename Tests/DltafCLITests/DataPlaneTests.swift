@@ -26,6 +26,8 @@ struct DataPlaneTests {
                 call.write("numbers", ({"id": i, "label": "n%d" % i, "half": i / 2} for i in range(first, last)))
                 call.checkpoint({"next": last})
                 checkpoints += 1
+                call.log("info", "committed checkpoint %d" % checkpoints)
+                time.sleep(source.get("pause", 0))
                 if checkpoints == source.get("die_after"):
                     call.write("numbers", ({"id": -i, "label": "lost"} for i in range(1, 500)))
                     os.kill(os.getpid(), signal.SIGKILL)
@@ -203,5 +205,63 @@ extension DataPlaneTests {
         #expect(details["tables_json"]?["tables"]?[0]?["rows_committed"] == 200)
         #expect(details["units"]?[0]?["resume_key"] == "table:numbers")
         #expect(try await workspace.dltaf(["runs", "show", "no-such-run"]).status == 1)
+    }
+}
+
+/// dltaf itself dies, or the destination goes away, in the middle of a load.
+@Suite("data plane under failure: dltaf killed mid-load, the destination stopped", .serialized)
+struct DataPlaneFailureTests {
+    let base = DataPlaneTests()
+
+    @Test("dltaf SIGKILLed while rows are in flight: the rerun resumes from the last commit, exactly")
+    func killedHost() async throws {
+        let workspace = try base.workspace()
+        defer { workspace.remove() }
+        try workspace.write("m.yaml", DataPlaneTests.manifest(source: "rows: 5000, every: 1000, pause: 0.5"))
+        let dltaf = try BackgroundProcess(
+            TestPaths.dltaf, ["exec", "m.yaml"], environment: workspace.environment(), directory: workspace.path(""))
+        try await dltaf.waitForOutput(containing: "committed checkpoint 2", timeout: 60)
+        kill(dltaf.pid, SIGKILL)
+        await dltaf.stop(grace: 5)
+        let committed = try await base.sqlite(workspace, "select count(*) from numbers")
+        let next = try await base.sqlite(workspace, "select state from _dltaf_state where stream = ''")
+        // Only whole checkpoints: 2,000 or 3,000 rows, and the state says where the next run starts.
+        #expect(["2000", "3000"].contains(committed), "\(committed)")
+        #expect(next.contains("\(Int(committed).map { $0 + 1 } ?? 0)"), "\(next)")
+        let remaining = 5000 - (Int(committed) ?? 0)
+        try workspace.write("m.yaml", DataPlaneTests.manifest(source: "rows: \(remaining), every: 1000"))
+        let rerun = try await workspace.dltaf(["exec", "m.yaml"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(
+            try await base.sqlite(workspace, "select count(*), count(distinct id), sum(id) from numbers")
+                == "5000|5000|\(5000 * 5001 / 2)")
+    }
+
+    @Test("PostgreSQL stopped mid-load: a retryable CONNECTIVITY failure naming the destination, exit 1")
+    func destinationGoesAway() async throws {
+        let workspace = try base.workspace()
+        defer { workspace.remove() }
+        try workspace.write(
+            "m.yaml", DataPlaneTests.manifest(source: "rows: 3000, every: 1000, pause: 2", destination: "postgres"))
+        let server = try await LocalPostgres.start()
+        let environment = workspace.environment([
+            "DESTINATION__POSTGRES__CREDENTIALS__HOST": "127.0.0.1",
+            "DESTINATION__POSTGRES__CREDENTIALS__PORT": String(server.port),
+            "DESTINATION__POSTGRES__CREDENTIALS__DATABASE": server.database,
+            "DESTINATION__POSTGRES__CREDENTIALS__USERNAME": server.user,
+            "DESTINATION__POSTGRES__CREDENTIALS__PASSWORD": server.password,
+        ])
+        let dltaf = try BackgroundProcess(
+            TestPaths.dltaf, ["exec", "m.yaml", "--json"], environment: environment, directory: workspace.path(""))
+        try await dltaf.waitForOutput(containing: "committed checkpoint 1", timeout: 60)
+        await server.stop()
+        let deadline = Date().addingTimeInterval(60)
+        while !dltaf.hasExited, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        let output = dltaf.text
+        await dltaf.stop(grace: 1)
+        #expect(output.contains("\"category\": \"CONNECTIVITY\""), "\(output)")
+        #expect(output.contains("\"code\": \"destination_failed\""))
+        #expect(output.contains("\"exit_code\": 1"))
+        #expect(!output.contains(server.password))
     }
 }

@@ -35,6 +35,9 @@ public final class BackgroundProcess: @unchecked Sendable {
         try? outputPipe.fileHandleForWriting.close()
     }
 
+    /// The process id (also its process group's, for processes that lead one).
+    public var pid: Int32 { process.processIdentifier }
+
     /// Everything written so far.
     public var text: String {
         lock.lock()
