@@ -75,7 +75,7 @@ struct LoadPlaneTests {
             _ = plane.handle(
                 ProtocolMethod.dataWrite, ["stream": "nope", "rows": ["columns": ["a"], "values": [[1]]]])
             let later = plane.handle(ProtocolMethod.dataOpen, ["stream": "ok"])
-            #expect(code(later) == "destination_failed")
+            #expect(code(later) == "stream_not_open")
         }
     }
 }

@@ -82,10 +82,10 @@ final class LoadPlane: Sendable {
                 DataErrorCode.noRun.error("\(method) after the runner answered runner/run: nothing is loaded"))
         }
         if let earlier = error {
+            // The first failure's code again: the run is failing for that reason.
+            let code = DataErrorCode(rawValue: earlier.code) ?? .badRows
             return .failure(
-                DataErrorCode.destinationFailed.error(
-                    "an earlier data request failed (\(earlier.message)); "
-                        + "nothing more is loaded in this run"))
+                code.error("an earlier data request failed (\(earlier.message)); nothing more is loaded in this run"))
         }
         do throws(LoadError) {
             switch method {
