@@ -36,16 +36,25 @@ struct DataPlaneTests {
                 call._data()._send("data/write", {"stream": "numbers", "file": {"path": "/etc/hostname", "format": "csv"}})
                 call.checkpoint({"next": 0})
             return {"status": "success", "message": "wrote %d rows" % total}
+
+        @plugin.runner("hostile")
+        def hostile(call):
+            names = ["Order ID", "select", "na\\u00efve", 'quote"d']
+            call.write("Weird Stream", [dict(zip(names, [1, "a", "b", "c"])) | {"amount": 1.5}])
+            call.checkpoint({"step": 1})
+            call.write("Weird Stream", [dict(zip(names, [2, "x", "y", "z"])) | {"amount": "lots"}])
+            return {"status": "success"}
         """
 
-    static func manifest(source: String, destination: String = "sqlite") -> String {
+    static func manifest(source: String, destination: String = "sqlite", kind: String = "numbers") -> String {
         """
         version: 1
         pipeline: {name: dlt__numbers__to__\(destination)__demo, destination: \(destination), dataset: demo}
-        source: {kind: numbers, \(source)}
+        source: {kind: \(kind), \(source)}
         run:
           runners: {plugins: [acme.numbers]}
           write_disposition: append
+          schema_contract: evolve
 
         """
     }
@@ -263,5 +272,37 @@ struct DataPlaneFailureTests {
         #expect(output.contains("\"code\": \"destination_failed\""))
         #expect(output.contains("\"exit_code\": 1"))
         #expect(!output.contains(server.password))
+    }
+}
+
+extension DataPlaneTests {
+    @Test(
+        "hostile names are normalised and quoted; a value that does not fit follows the contract, never a silent cast",
+        arguments: [
+            ("evolve", 0, "2|1.5,|,lots"), ("discard_value", 0, "2|1.5,"), ("discard_row", 0, "1|1.5"),
+            ("freeze", 1, "1|1.5"),
+        ])
+    func contracts(contract: String, status: Int32, expected: String) async throws {
+        let workspace = try workspace()
+        defer { workspace.remove() }
+        try workspace.write(
+            "m.yaml",
+            Self.manifest(source: "note: x", kind: "hostile").replacingOccurrences(
+                of: "schema_contract: evolve", with: "schema_contract: \(contract)"))
+        let run = try await workspace.dltaf(["exec", "m.yaml", "--json"])
+        #expect(run.status == status, "\(contract): \(run.stderr)")
+        if status != 0 { #expect(try run.json()["error"]?["code"] == "schema_contract") }
+        let columns = try await sqlite(workspace, "select group_concat(name, ',') from pragma_table_info('weird_stream')")
+        for name in ["order_id", "select", "na_ve", "quote_d", "amount"] { #expect(columns.contains(name), "\(columns)") }
+        let variant = columns.contains("amount__v_text") ? ", amount__v_text" : ""
+        let rows = try await sqlite(
+            workspace,
+            "select count(*), group_concat(coalesce(amount, '') || ',' || coalesce(\(variant.isEmpty ? "''" : "amount__v_text"), ''), '|') "
+                + "from (select * from weird_stream order by order_id)")
+        // count|values: the first row always; the second as the contract says.
+        let count = rows.split(separator: "|").first.map(String.init) ?? ""
+        #expect(count == String(expected.split(separator: "|").first ?? ""), "\(contract): \(rows)")
+        if contract == "evolve" { #expect(rows.contains("lots"), "the text went to a variant column: \(rows)") }
+        if contract != "evolve" { #expect(!rows.contains("lots"), "\(contract) kept the value: \(rows)") }
     }
 }

@@ -70,6 +70,11 @@ public enum ManifestSchema {
                     "write_disposition", .string(),
                     description: "replace (default), append or merge; --write-disposition overrides it."),
                 Property("replace_scope", .string(nonEmpty: false)),
+                Property(
+                    "schema_contract", .oneOf(["evolve", "freeze", "discard_row", "discard_value"]),
+                    description:
+                        "dltaf: what the loader does with a new column or a value that does not fit "
+                        + "(docs/destinations.md); evolve by default."),
                 Property("hooks", selection("hooks")),
                 Property(
                     "runners",
