@@ -11,12 +11,16 @@ public final class Console: Sendable {
     public let minimumLevel: LogLevel
     /// Every line passes through it; the run adds the secrets it learns.
     private let redactor = Mutex(Redactor())
-    private let lock = Mutex(())
+    /// Serialises output; holds the status line shown under the log on a terminal, if any.
+    private let lock = Mutex<String?>(nil)
     private let sink: @Sendable (String) -> Void
+    /// Whether one line may be rewritten in place (stderr is a terminal and the console writes to it).
+    public let supportsStatusLine: Bool
 
     /// Creates a console writing to stderr.
     public init(minimumLevel: LogLevel = .info) {
         self.minimumLevel = minimumLevel
+        self.supportsStatusLine = isatty(2) == 1
         self.sink = { line in
             var bytes = Array(line.utf8)
             bytes.append(0x0A)
@@ -27,7 +31,20 @@ public final class Console: Sendable {
     /// Creates a console writing to a custom sink (tests).
     public init(minimumLevel: LogLevel, sink: @escaping @Sendable (String) -> Void) {
         self.minimumLevel = minimumLevel
+        self.supportsStatusLine = false
         self.sink = sink
+    }
+
+    /// Shows `text` as the one updating status line under the log (a progress bar), or removes it (nil). Only
+    /// on a terminal; elsewhere it does nothing, and callers print plain lines instead.
+    public func setStatus(_ text: String?) {
+        guard supportsStatusLine else { return }
+        let shown = text.map { redactor.withLock { $0 }.redact(text: $0) }
+        lock.withLock { status in
+            status = shown
+            // Carriage return, clear to the end of the line, then the new status without a newline.
+            DescriptorWriter.writeAll(Array(("\r\u{1B}[K" + (shown ?? "")).utf8), to: 2)
+        }
     }
 
     /// Replaces the redactor every line passes through.
@@ -41,7 +58,12 @@ public final class Console: Sendable {
         let label = level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
         let text = redactor.withLock { $0 }.redact(text: "[\(source)] \(message)")
         let line = "\(Self.timestamp()) \(label)\(text)"
-        lock.withLock { _ in sink(line) }
+        lock.withLock { status in
+            // A log line goes above the status line, which is drawn again under it.
+            if status != nil { DescriptorWriter.writeAll(Array("\r\u{1B}[K".utf8), to: 2) }
+            sink(line)
+            if let status { DescriptorWriter.writeAll(Array(status.utf8), to: 2) }
+        }
     }
 
     private static func timestamp() -> String {

@@ -153,12 +153,14 @@ final class LoadPlane: Sendable {
             progress.finish(summary)
             return .success(summary)
         } catch {
+            progress.clear()
             return .failure(RunError(error, stage: "the final commit"))
         }
     }
 
     /// The run failed: everything after the last checkpoint is rolled back; the spool folder goes.
     func abort() {
+        progress.clear()
         session.abort()
         cleanUp()
     }

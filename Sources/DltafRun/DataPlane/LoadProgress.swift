@@ -20,22 +20,33 @@ final class LoadProgress: Sendable {
         self.console = console
     }
 
-    /// Counts `rows` more rows of `stream`; prints the totals when two seconds passed since the last line.
+    /// Counts `rows` more rows of `stream`; on a terminal it redraws one status line (at most 5 times a
+    /// second), elsewhere it prints the totals when two seconds passed since the last line.
     func add(_ rows: Int, to stream: String) {
+        let interval: Duration = console.supportsStatusLine ? .milliseconds(200) : .seconds(2)
         let line: String? = counts.withLock { counts in
             if counts.rows[stream] == nil { counts.order.append(stream) }
             counts.rows[stream, default: 0] += rows
             let now = ContinuousClock.now
-            guard counts.lastPrinted.duration(to: now) >= .seconds(2) else { return nil }
+            guard counts.lastPrinted.duration(to: now) >= interval else { return nil }
             counts.lastPrinted = now
             return counts.order.map { "\($0): \(Self.figure(counts.rows[$0] ?? 0)) rows" }.joined(separator: ", ")
                 + " (\(Self.figure(Int(Self.rate(counts.rows.values.reduce(0, +), since: started)))) rows/s)"
         }
-        if let line { console.log(.info, source: "load", line) }
+        guard let line else { return }
+        if console.supportsStatusLine {
+            console.setStatus("loading " + line)
+        } else {
+            console.log(.info, source: "load", line)
+        }
     }
+
+    /// Removes the status line (the load ended without a summary).
+    func clear() { console.setStatus(nil) }
 
     /// One line per table of the committed load.
     func finish(_ summary: LoadSummary) {
+        console.setStatus(nil)
         for table in summary.tables {
             console.log(
                 .info, source: "load",
