@@ -70,6 +70,7 @@ final class SessionCore {
         }
         let table = NameNormalizer.normalize(
             declaration.table ?? stream, limit: NameNormalizer.maxIdentifierBytes - NameNormalizer.tableSuffixRoom)
+        guard !table.isEmpty else { throw LoadError(.badRows, "stream \(stream): the table name is empty") }
         guard !table.hasPrefix("_dltaf_") else {
             throw LoadError(.badRows, "stream \(stream): table \(table) is reserved for dltaf")
         }
@@ -150,8 +151,8 @@ final class SessionCore {
         return try guarded { () throws(LoadError) -> Int in
             try destination.beginIfNeeded()
             var written = 0
-            for row in rows where try load.add(names: names, values: row) { written += 1 }
-            load.freezeAfterFirstWrite()
+            defer { load.freezeAfterFirstWrite() }
+            for row in rows where try naming(load, load.add(names: names, values: row)) { written += 1 }
             return written
         }
     }
@@ -239,6 +240,18 @@ final class SessionCore {
     }
 
     // MARK: Helpers
+
+    /// Destination errors (which name the table) with the stream in front.
+    func naming<Value>(_ load: StreamLoad, _ body: @autoclosure () throws(LoadError) -> Value) throws(LoadError)
+        -> Value
+    {
+        do {
+            return try body()
+        } catch {
+            guard error.code == .destinationFailed else { throw error }
+            throw LoadError(error.code, "stream \(load.stream): \(error.message)", retryable: error.retryable)
+        }
+    }
 
     private func pendingRows() -> [String: Int] {
         var rows: [String: Int] = [:]
