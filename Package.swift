@@ -22,6 +22,7 @@ let package = Package(
         // Benchmark drivers (see `make bench`).
         .executable(name: "dltaf-bench", targets: ["DltafBench"]),
         .executable(name: "dltaf-plugin-bench-flood", targets: ["BenchFloodPlugin"]),
+        .executable(name: "dltaf-load-probe", targets: ["DltafLoadProbe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -134,6 +135,12 @@ let package = Package(
             name: "BenchFloodPlugin",
             dependencies: ["DltafJSON", "DltafProtocol"],
             path: "Benchmarks/BenchFloodPlugin",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "DltafLoadProbe",
+            dependencies: ["DltafLoad", "DltafJSON", "DltafTestSupport"],
+            path: "Benchmarks/DltafLoadProbe",
             swiftSettings: strictSettings
         ),
         .testTarget(name: "DltafYAMLTests", dependencies: ["DltafYAML"], swiftSettings: strictSettings),

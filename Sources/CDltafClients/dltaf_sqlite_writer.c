@@ -112,6 +112,10 @@ int dltaf_lite_bind_text(void *statement, int index, const char *text, int lengt
     return lite.bind_text(statement, index, text != NULL ? text : "", length, SQLITE_TRANSIENT);
 }
 
+int dltaf_lite_bind_text_static(void *statement, int index, const char *text, int length) {
+    return lite.bind_text(statement, index, text != NULL ? text : "", length, NULL);
+}
+
 int dltaf_lite_bind_blob(void *statement, int index, const void *bytes, int length) {
     return lite.bind_blob(statement, index, bytes != NULL ? bytes : "", length, SQLITE_TRANSIENT);
 }

@@ -79,9 +79,10 @@ struct CSVReader {
         if !fieldQuoted, field.isEmpty {
             record.append(.null)
         } else {
-            guard let text = String(validating: field, as: UTF8.self) else {
-                throw malformed("field \(record.count + 1) is not valid UTF-8")
+            let text: String? = field.withUnsafeBufferPointer { bytes in
+                UTF8Check.isValid(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
             }
+            guard let text else { throw malformed("field \(record.count + 1) is not valid UTF-8") }
             record.append(.string(text))
         }
         field.removeAll(keepingCapacity: true)

@@ -13,8 +13,13 @@ final class PostgresDestination: Destination {
         connection = try PostgresConnection(
             parameters: configuration.parameters, secrets: [configuration.password].compactMap { $0 })
         let quoted = NameNormalizer.quote(schema)
-        try connection.exec(
-            "CREATE SCHEMA IF NOT EXISTS \(quoted); SET search_path TO \(quoted)", [], "creating schema \(schema)")
+        // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists: look first.
+        let found = try connection.exec(
+            "SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema], "looking for schema \(schema)")
+        if found.isEmpty {
+            try connection.exec("CREATE SCHEMA IF NOT EXISTS \(quoted)", [], "creating schema \(schema)")
+        }
+        try connection.exec("SET search_path TO \(quoted)", [], "selecting schema \(schema)")
     }
 
     /// `"schema"."table"`.

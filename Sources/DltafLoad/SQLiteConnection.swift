@@ -87,9 +87,8 @@ final class SQLiteStatement {
     func bind(text: String, at index: Int32) -> Int32 {
         var text = text
         return text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) {
-                dltaf_lite_bind_text(handle, index, $0.baseAddress, Int32($0.count))
-            }
+            let start = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
+            return dltaf_lite_bind_text(handle, index, start, Int32(bytes.count))
         }
     }
 

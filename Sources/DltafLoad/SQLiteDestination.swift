@@ -88,9 +88,9 @@ final class SQLiteDestination: Destination {
 }
 
 /// How each `DataType` is declared in SQLite. The declared names are kept so the types read back exactly;
-/// each is chosen for its affinity: `DECIMAL_TEXT` and `JSON_TEXT` have TEXT affinity (a NUMERIC column would
-/// turn `"1.50"` into the real 1.5), `DATE` and `TIMESTAMPTZ` are NUMERIC but only ever get non-numeric
-/// ISO text.
+/// each is chosen for its affinity: `DECIMAL_TEXT`, `JSON_TEXT`, `DATE_TEXT` and `TIMESTAMPTZ_TEXT` have TEXT
+/// affinity (a NUMERIC column would turn `"1.50"` into the real 1.5, and tries to parse every ISO string as a
+/// number).
 enum SQLiteTypes {
     static func declaration(_ type: DataType) -> String {
         switch type {
@@ -99,8 +99,8 @@ enum SQLiteTypes {
         case .decimal(let precision, let scale): return "DECIMAL_TEXT(\(precision),\(scale))"
         case .text: return "TEXT"
         case .bool: return "BOOLEAN"
-        case .date: return "DATE"
-        case .timestamp: return "TIMESTAMPTZ"
+        case .date: return "DATE_TEXT"
+        case .timestamp: return "TIMESTAMPTZ_TEXT"
         case .json: return "JSON_TEXT"
         case .binary: return "BLOB"
         }
@@ -114,8 +114,8 @@ enum SQLiteTypes {
         case "DOUBLE": return .double
         case "TEXT": return .text
         case "BOOLEAN": return .bool
-        case "DATE": return .date
-        case "TIMESTAMPTZ": return .timestamp
+        case "DATE_TEXT", "DATE": return .date
+        case "TIMESTAMPTZ_TEXT", "TIMESTAMPTZ": return .timestamp
         case "JSON_TEXT": return .json
         case "BLOB": return .binary
         default: break

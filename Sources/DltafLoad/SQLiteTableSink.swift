@@ -12,6 +12,8 @@ final class SQLiteTableSink: TableSink {
     private var columns: [ColumnSchema]
     private var created: Bool
     private var insert: SQLiteStatement?
+    /// The text of the current row, bound without a copy by SQLite (one malloc and copy less per value).
+    private var arena = TextArena()
 
     init(connection: SQLiteConnection, plan: SinkPlan) throws(LoadError) {
         self.connection = connection
@@ -48,8 +50,16 @@ final class SQLiteTableSink: TableSink {
 
     func append(_ cells: [Cell]) throws(LoadError) {
         let statement = try insertStatement()
+        arena.reset(for: cells)
         for index in cells.indices {
-            let code = statement.bind(cells[index], at: Int32(index + 1))
+            let position = Int32(index + 1)
+            let code: Int32
+            if case .text(let text) = cells[index] {
+                let (start, length) = arena.store(text)
+                code = dltaf_lite_bind_text_static(statement.handle, position, start, length)
+            } else {
+                code = statement.bind(cells[index], at: position)
+            }
             guard code == DLTAF_LITE_OK else { throw connection.failure(code, "binding a value of \(table)") }
         }
         let code = statement.step()

@@ -12,7 +12,8 @@ extension SessionCore {
             do throws(LoadError) {
                 written = try format == .ndjson ? loadNDJSON(path, into: load) : loadCSV(path, into: load)
             } catch {
-                throw error.code == .badRows ? LoadError(.badRows, "stream \(name): \(path): \(error.message)") : error
+                let context = error.code == .destinationFailed ? "stream \(name)" : path
+                throw LoadError(error.code, "\(context): \(error.message)", retryable: error.retryable)
             }
             load.freezeAfterFirstWrite()
             return written
@@ -29,17 +30,17 @@ extension SessionCore {
             do {
                 value = try JSONParser.parse(bytes)
             } catch {
-                throw LoadError(.badRows, "line \(line): \(error)")
+                throw LoadError(.badRows, "line \(line): stream \(load.stream): \(error)")
             }
             guard case .object(let object) = value else {
-                throw LoadError(.badRows, "line \(line): not a JSON object")
+                throw LoadError(.badRows, "line \(line): stream \(load.stream): not a JSON object")
             }
             // Lines of one file mostly share their keys: normalise them once.
             if object.keys != lastKeys {
                 lastNames = try load.normalizedNames(object.keys)
                 lastKeys = object.keys
             }
-            if try load.add(names: lastNames, values: object.values) { written += 1 }
+            if try atLine(line, load.add(names: lastNames, values: object.values)) { written += 1 }
         }
         return written
     }
@@ -61,7 +62,7 @@ extension SessionCore {
             guard record.count == columns.count else {
                 throw LoadError(.badRows, "line \(line): \(record.count) fields for \(columns.count) columns")
             }
-            if try load.add(names: columns, values: record) { written += 1 }
+            if try atLine(line, load.add(names: columns, values: record)) { written += 1 }
         }
         try ChunkedFile(path: path).forEachChunk { chunk throws(LoadError) in try reader.feed(chunk) }
         try reader.finish()
@@ -79,5 +80,17 @@ extension SessionCore {
         else {
             throw LoadError(.fileOutsideSpool, "\(path) is not a regular file directly inside the spool folder")
         }
+    }
+}
+
+/// `body`'s data errors with the file's line number in front.
+private func atLine<Value>(_ line: Int, _ body: @autoclosure () throws(LoadError) -> Value) throws(LoadError)
+    -> Value
+{
+    do {
+        return try body()
+    } catch {
+        guard error.code != .destinationFailed else { throw error }
+        throw LoadError(error.code, "line \(line): \(error.message)", retryable: error.retryable)
     }
 }

@@ -11,7 +11,11 @@ final class StreamLoad {
     let disposition: WriteDisposition
     let contract: SchemaContract
     let sink: any TableSink
-    private(set) var columns: [ColumnSchema]
+    private(set) var columns: [ColumnSchema] {
+        didSet { types = columns.map(\.type) }
+    }
+    /// The column types, read in the per-value loop.
+    private var types: [DataType] = []
     private var positions: [String: Int] = [:]
     /// Columns that must not be NULL: declared non-nullable ones and the merge key.
     private let required: [String]
@@ -22,6 +26,10 @@ final class StreamLoad {
     private var cells: [Cell] = []
     /// Raw name → normalised name.
     private var names: [String: String] = [:]
+    /// The column of each name of the last `add` (-1: none yet): a write's rows share one names array, so the
+    /// lookup by name happens once per write, not once per value.
+    private var cachedNames: [String] = []
+    private var cachedPositions: [Int] = []
 
     /// Row counts.
     var rowsWritten = 0
@@ -41,6 +49,7 @@ final class StreamLoad {
         self.disposition = disposition
         self.contract = contract
         self.columns = columns
+        self.types = columns.map(\.type)
         self.required = required
         self.columnsFrozen = contract == .freeze && tableExists
         self.rowsBefore = rowsBefore
@@ -87,22 +96,41 @@ final class StreamLoad {
     /// Adds one row (`names[i]` holds `values[i]`); false when the contract discarded it.
     @discardableResult
     func add(names: [String], values: [JSONValue]) throws(LoadError) -> Bool {
+        // Worked on as a local, moved out and back: a stored property in the loop costs an exclusivity check
+        // per access.
+        var cells = self.cells
+        self.cells = []
+        defer { self.cells = cells }
         for index in cells.indices { cells[index] = .null }
+        var types = self.types
+        if names != cachedNames {
+            cachedNames = names
+            cachedPositions = names.map { positions[$0] ?? -1 }
+        }
         for index in values.indices {
             let value = values[index]
             if case .null = value { continue }
+            let cached = cachedPositions[index]
             let name = names[index]
-            guard let position = try position(of: name, for: value) else {
-                if contract == .discardRow { return discardRow() }
-                continue
+            var position = cached
+            if position < 0 {
+                guard let found = try self.position(of: name, for: value) else {
+                    if contract == .discardRow { return discardRow() }
+                    continue
+                }
+                position = found
+                types = self.types
+                while cells.count < types.count { cells.append(.null) }
             }
-            if let cell = ValueCoercion.coerce(value, to: columns[position].type) {
+            if let cell = ValueCoercion.coerce(value, to: types[position]) {
                 try checkNUL(value, column: position)
                 cells[position] = cell
                 continue
             }
             switch contract {
-            case .evolve: try storeVariant(value, of: name)
+            case .evolve:
+                try storeVariant(value, of: name, into: &cells)
+                types = self.types
             case .freeze:
                 throw LoadError(
                     .schemaContract,
@@ -136,11 +164,12 @@ final class StreamLoad {
         return nil
     }
 
-    private func storeVariant(_ value: JSONValue, of name: String) throws(LoadError) {
+    private func storeVariant(_ value: JSONValue, of name: String, into cells: inout [Cell]) throws(LoadError) {
         guard let type = ValueCoercion.inferType(value) else { return }
         let variant = NameNormalizer.fit(name + "__v_" + type.name)
         var position = positions[variant] ?? -1
         if position < 0 { position = try addColumn(ColumnSchema(name: variant, type: type)) }
+        while cells.count < columns.count { cells.append(.null) }
         guard let cell = ValueCoercion.coerce(value, to: columns[position].type) else {
             throw LoadError(
                 .schemaContract,
@@ -163,7 +192,7 @@ final class StreamLoad {
     private func addColumn(_ column: ColumnSchema) throws(LoadError) -> Int {
         columns.append(column)
         positions[column.name] = columns.count - 1
-        cells.append(.null)
+        cachedPositions = cachedNames.map { positions[$0] ?? -1 }
         refreshRequired()
         try sink.columnsChanged(columns, added: [column])
         return columns.count - 1
@@ -178,6 +207,7 @@ final class StreamLoad {
             positions[column.name] = columns.count - 1
             cells.append(.null)
         }
+        cachedNames = []
         refreshRequired()
         try sink.columnsChanged(columns, added: fresh)
     }

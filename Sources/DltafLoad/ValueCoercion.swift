@@ -65,9 +65,20 @@ enum ValueCoercion {
             return .int(Int64(number))
         case .string(let text):
             // Only the canonical spelling, so that storing the number loses nothing of the text.
-            guard let number = Int64(text), String(number) == text else { return nil }
+            guard isCanonicalInteger(text), let number = Int64(text) else { return nil }
             return .int(number)
         default: return nil
+        }
+    }
+
+    /// `0` or `-?[1-9][0-9]*`: no sign `+`, no leading zeros, no `-0`.
+    private static func isCanonicalInteger(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var digits = bytes[...]
+            if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
+            guard let first = digits.first, digits.allSatisfy(DecimalText.isDigit) else { return false }
+            return first != UInt8(ascii: "0") || (digits.count == 1 && digits.count == bytes.count)
         }
     }
 

@@ -53,11 +53,14 @@ struct DispositionTests {
             try first.write(stream: "items", columns: ["id", "name"], rows: [[1, "a"], [2, "b"], [1, "c"]])
             _ = try first.checkpoint(state: nil)
             #expect(try harness.query("SELECT id, name FROM items ORDER BY id") == [["1", "c"], ["2", "b"]])
-            try first.write(stream: "items", columns: ["id", "name"], rows: [[2, "d"], [3, "e"]])
+            try first.write(stream: "items", columns: ["id", "name"], rows: [[2, "d"], [3, "x"]])
+            // A column that appears once the staging table exists.
+            try first.write(stream: "items", columns: ["id", "name", "late"], rows: [[3, "e", 1.5]])
             let stats = try #require(try first.finish().tables.first)
-            #expect(stats.rowsCommitted == 5)
+            #expect(stats.rowsCommitted == 6)
             #expect(stats.inserted == 3)
-            #expect(stats.updated == 2)
+            #expect(stats.updated == 3)
+            #expect(try harness.query("SELECT late FROM items WHERE id = 3") == [["1.5"]])
             #expect(
                 try harness.query("SELECT id, name FROM items ORDER BY id") == [["1", "c"], ["2", "d"], ["3", "e"]])
 

@@ -1,6 +1,7 @@
 import DltafJSON
-import DltafLoad
 import Testing
+
+@testable import DltafLoad
 
 @Suite("Tables, types, names and schema contracts")
 struct SchemaTests {
@@ -159,6 +160,51 @@ struct SchemaTests {
             // Refused requests that wrote nothing leave the session usable; the failed write above does not.
             expectLoadError(.badRows) { _ = try session.checkpoint(state: nil) }
             session.abort()
+        }
+    }
+}
+
+@Suite("Schema edge cases")
+struct SchemaEdgeTests {
+    @Test(
+        "freeze: the first write of a new table defines its columns, later writes may not add any",
+        arguments: Backend.allCases)
+    func freezeNewTable(backend: Backend) async throws {
+        try await backend.with { harness in
+            let session = try harness.session(contract: .freeze)
+            try session.open(StreamDeclaration(stream: "fresh"))
+            try session.write(stream: "fresh", columns: ["a", "b"], rows: [[1, "x"]])
+            try session.write(stream: "fresh", columns: ["a"], rows: [[2]])
+            expectLoadError(.schemaContract) { try session.write(stream: "fresh", columns: ["c"], rows: [[3]]) }
+            session.abort()
+            #expect(try harness.tableExists("fresh") == false)
+        }
+    }
+
+    @Test("long names are shortened consistently and the statistics say what happened", arguments: Backend.allCases)
+    func longNames(backend: Backend) async throws {
+        try await backend.with { harness in
+            let session = try harness.session()
+            let stream = String(repeating: "VeryLongStreamName", count: 5)
+            let column = String(repeating: "column ", count: 12)
+            let opened = try session.open(StreamDeclaration(stream: stream))
+            #expect(opened.table.utf8.count == 50)
+            try session.write(stream: stream, columns: [column], rows: [["a"], [1]])
+            try session.write(stream: stream, columns: [column], rows: [[["nested": true]]])
+            let statistics = session.statistics
+            #expect(statistics.first?.rowsWritten == 3)
+            #expect(statistics.first?.rowsCommitted == 0)
+            let summary = try session.finish()
+            #expect(summary.tables.first?.rowsCommitted == 3)
+            #expect(summary.tables.first?.table == opened.table)
+            let normalized = NameNormalizer.normalize(column)
+            let variant = NameNormalizer.fit(normalized + "__v_json")
+            #expect(variant.utf8.count <= 63)
+            let rows = try harness.query(
+                "SELECT \(NameNormalizer.quote(normalized)), \(NameNormalizer.quote(variant)) FROM "
+                    + NameNormalizer.quote(opened.table))
+            #expect(rows.count == 3)
+            #expect(rows.compactMap { $0[1] }.count == 1)
         }
     }
 }

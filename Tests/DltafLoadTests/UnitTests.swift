@@ -30,6 +30,11 @@ struct UnitTests {
     func coercion() {
         #expect(ValueCoercion.coerce("42", to: .bigint) == .int(42))
         #expect(ValueCoercion.coerce("042", to: .bigint) == nil)
+        #expect(ValueCoercion.coerce("-0", to: .bigint) == nil)
+        #expect(ValueCoercion.coerce("+1", to: .bigint) == nil)
+        #expect(ValueCoercion.coerce("0", to: .bigint) == .int(0))
+        #expect(ValueCoercion.coerce("-10", to: .bigint) == .int(-10))
+        #expect(ValueCoercion.coerce("99999999999999999999", to: .bigint) == nil)
         #expect(ValueCoercion.coerce(1.5, to: .bigint) == nil)
         #expect(ValueCoercion.coerce(.int(9_007_199_254_740_993), to: .double) == nil)
         #expect(ValueCoercion.coerce("NaN", to: .double) == nil)
@@ -60,6 +65,18 @@ struct UnitTests {
         #expect(throws: LoadError.self) {
             try Array("\"open".utf8).withUnsafeBufferPointer { try broken.feed($0) }
             try broken.finish()
+        }
+    }
+
+    @Test("UTF-8 validation agrees with the standard library")
+    func utf8() {
+        let samples: [[UInt8]] = [
+            Array("plain".utf8), Array("naïve ☃ 𝄞".utf8), [0xC3, 0x28], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80],
+            [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F, 0x98], [0xC0, 0xAF], [0xFF], [0xF0, 0x9F, 0x98, 0x80],
+        ]
+        for sample in samples {
+            let expected = String(validating: sample, as: UTF8.self) != nil
+            #expect(sample.withUnsafeBufferPointer { UTF8Check.isValid($0) } == expected, "\(sample)")
         }
     }
 

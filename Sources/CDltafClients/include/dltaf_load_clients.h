@@ -40,6 +40,8 @@ int dltaf_lite_prepare(void *db, const char *sql, void **statement);
 int dltaf_lite_bind_int64(void *statement, int index, long long value);
 int dltaf_lite_bind_double(void *statement, int index, double value);
 int dltaf_lite_bind_text(void *statement, int index, const char *text, int length);
+/* Binds text SQLite does not copy (SQLITE_STATIC): it must stay valid until rebound, reset and stepped again. */
+int dltaf_lite_bind_text_static(void *statement, int index, const char *text, int length);
 int dltaf_lite_bind_blob(void *statement, int index, const void *bytes, int length);
 int dltaf_lite_bind_null(void *statement, int index);
 int dltaf_lite_step(void *statement);
