@@ -33,6 +33,17 @@ public enum ManifestValidator {
     /// Accepted `run.write_disposition` values (another value is a warning: a runner may support more).
     public static let writeDispositions = ["replace", "append", "merge"]
 
+    /// The destinations dltaf's own loader writes (docs/destinations.md).
+    public static let loadedDestinations = ["sqlite", "postgres"]
+
+    /// Destination names dlt and the Python dltaf know; dltaf accepts them in manifests so that existing
+    /// pipelines keep their lint verdicts, although its loader writes only `loadedDestinations`.
+    public static let knownDestinations =
+        loadedDestinations + [
+            "athena", "bigquery", "clickhouse", "databricks", "dremio", "duckdb", "dummy", "filesystem", "lancedb",
+            "motherduck", "mssql", "qdrant", "redshift", "snowflake", "sqlalchemy", "synapse", "weaviate",
+        ]
+
     /// Every finding about `manifest`; no error means it may run.
     public static func validate(_ manifest: Manifest, options: Options = .run) -> [ManifestDiagnostic] {
         var findings = SchemaChecker.check(manifest, strictness: options.strictness)
@@ -124,6 +135,17 @@ public enum ManifestValidator {
         }
 
         mutating func checkRun() {
+            if let destination = manifest.value(at: ["pipeline", "destination"])?.stringValue, !destination.isEmpty,
+                !ManifestValidator.knownDestinations.contains(destination)
+            {
+                add(
+                    "manifest.destination_unknown",
+                    "pipeline.destination \"\(destination)\" is not a destination dltaf or dlt knows"
+                        + "\(Suggestions.hint(for: destination, in: ManifestValidator.knownDestinations)); dltaf loads "
+                        + ManifestValidator.loadedDestinations.joined(separator: " and ")
+                        + ", other destinations need a runner that loads them itself",
+                    ["pipeline", "destination"], severity: .warning)
+            }
             if let disposition = manifest.value(at: ["run", "write_disposition"])?.stringValue,
                 !ManifestValidator.writeDispositions.contains(disposition)
             {

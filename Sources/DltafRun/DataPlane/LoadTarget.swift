@@ -6,7 +6,7 @@ import Foundation
 /// Where a run's rows go: `pipeline.destination` read into a destination configuration.
 public enum LoadTarget {
     /// The destinations dltaf's own loader writes (docs/destinations.md).
-    public static let supported = ["sqlite", "postgres"]
+    public static let supported = ManifestValidator.loadedDestinations
 
     /// The variables a PostgreSQL destination reads (from `connections.destination {kind: postgres}`, or
     /// dltaf's own environment).
