@@ -313,7 +313,7 @@ struct ManifestValidatorTests {
         #expect(
             codes == [
                 "manifest.unknown_key", "manifest.type", "manifest.missing_key", "manifest.version_missing",
-                "manifest.write_disposition",
+                "manifest.destination_unknown", "manifest.write_disposition",
             ])
     }
 
