@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import INIT_PARAMS, PLUGINS_ROOT, REPLAY, REPO, context, vectors
+from helpers import INIT_PARAMS, PLUGINS_ROOT, REPLAY, REPO, context, serve_data, vectors
 
 SHELL_SDK = os.path.join(REPO, "plugin-sdk", "shell", "dltaf.sh")
 DEMO = os.path.join(REPO, "plugin-sdk", "shell", "test", "demo_plugin.sh")
@@ -438,29 +438,6 @@ def test_common_vectors(plugin: str, vector: str) -> None:
 
 
 # -- the data feature (data.v1) ----------------------------------------------------------------------------
-
-
-def serve_data(plugin, data, request_id: int, answer: bool = True) -> tuple[dict, list[dict]]:
-    """Reads until the response to ``request_id``, answering the plugin's data/* requests with ``data``."""
-    from dltaf_plugin.errors import RpcError
-
-    seen: list[dict] = []
-    while True:
-        message = plugin.read()
-        if "method" in message and "id" in message:
-            seen.append(message)
-            if not answer:
-                continue
-            try:
-                result = data.handle(message["method"], message.get("params"))
-            except RpcError as error:
-                data.errors.append(error)
-                reply = {"jsonrpc": "2.0", "id": message["id"], "error": error.to_json()}
-            else:
-                reply = {"jsonrpc": "2.0", "id": message["id"], "result": result}
-            plugin.send(reply)
-        elif message.get("id") == request_id:
-            return message, seen
 
 
 def data_started(spawn, tmp_path: Path):
