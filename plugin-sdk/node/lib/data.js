@@ -51,7 +51,7 @@ export function columnType(value) {
   if (typeof value === "boolean") return "bool";
   if (typeof value === "string") return "text";
   if (typeof value === "bigint") return "decimal";
-  if (typeof value === "number") return Number.isInteger(value) ? undefined : "double";
+  if (typeof value === "number") return Number.isSafeInteger(value) ? "bigint" : "double";
   if (value instanceof Date) return "timestamp";
   if (value instanceof Uint8Array) return "binary";
   if (value !== null && typeof value === "object") return "json";
@@ -59,6 +59,16 @@ export function columnType(value) {
 }
 
 const isRowObject = (row) => row !== null && typeof row === "object" && !Array.isArray(row);
+
+/** An object of an array of values in `names` order. */
+function rowOf(stream, names, values) {
+  if (!Array.isArray(values) || values.length !== names.length) {
+    throw new TypeError(`stream '${stream}': with columns, each row is an array of ${names.length} values`);
+  }
+  const row = {};
+  for (let i = 0; i < names.length; i += 1) row[names[i]] = values[i];
+  return row;
+}
 
 /** One stream of the run: its columns so far and the batch being filled. */
 class Stream {
@@ -169,33 +179,39 @@ export class DataChannel {
       throw new TypeError(`stream '${stream}': rows must be an array, an iterable or an async iterable of objects`);
     }
     const names = columns === undefined ? undefined : [...columns];
+    const ndjson = this.transport === "ndjson";
     let count = 0;
-    const add = async (row) => {
-      if (names !== undefined) {
-        if (!Array.isArray(row) || row.length !== names.length) {
-          throw new TypeError(`stream '${stream}': with columns, each row is an array of ${names.length} values`);
-        }
-        row = Object.fromEntries(names.map((name, i) => [name, row[i]]));
-      } else if (!isRowObject(row)) {
+    // Awaits only when a batch is full, a stream opens or a new column starts a batch: a row costs no promise.
+    const add = (given) => {
+      const row = names === undefined ? given : rowOf(stream, names, given);
+      if (names === undefined && !isRowObject(row)) {
         throw new TypeError(`stream '${stream}': rows must be objects, got ${Array.isArray(row) ? "an array (pass {columns})" : typeof row}`);
       }
-      if (!s.opened) await this._openImplicitly(s, row);
-      if (this.transport === "ndjson") {
+      return addRow(row);
+    };
+    const addRow = (row) => {
+      if (!s.opened) return this._openImplicitly(s, row).then(() => addRow(row));
+      if (ndjson) {
         s.batch.push(ndjsonLine(row));
       } else {
         if (!s.columns.length) s.setColumns([...s.declared, ...Object.keys(row).filter((k) => !s.declared.includes(k))]);
         const added = Object.keys(row).filter((k) => !s.known.has(k));
         if (added.length) {
-          await this._flushStream(s);
-          s.setColumns([...s.columns, ...added]);
+          return this._flushStream(s).then(() => {
+            s.setColumns([...s.columns, ...added]);
+            return addRow(row);
+          });
         }
         s.batch.push(s.columns.map((c) => plainValue(row[c])));
       }
       count += 1;
-      if (s.batch.length >= this.batchRows) await this._flushStream(s);
+      return s.batch.length >= this.batchRows ? this._flushStream(s) : undefined;
     };
     if (Symbol.iterator in rows) {
-      for (const row of rows) await add(row);
+      for (const row of rows) {
+        const wait = add(row);
+        if (wait !== undefined) await wait;
+      }
     } else {
       for await (const row of rows) await add(row);
     }

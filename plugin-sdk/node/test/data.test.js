@@ -116,6 +116,7 @@ describe("write", () => {
     assert.deepEqual(open, {
       stream: "orders",
       columns: [
+        { name: "id", type: "bigint" },
         { name: "amount", type: "double" },
         { name: "ok", type: "bool" },
         { name: "at", type: "timestamp" },
