@@ -105,6 +105,70 @@ export type HookHandler = (
 export type CheckHandler = (call: Call) => MaybePromise<void | undefined | null | boolean | CheckOutcome>;
 export type AppliesHandler = (call: Call) => MaybePromise<boolean | [boolean, string] | AppliesOutcome>;
 
+/** The `data` params of `runner/run` with the `data.v1` feature (PROTOCOL.md §8.1). */
+export interface RunData {
+  /** A folder the host created for this run; files for `writeFile` go directly inside it. */
+  spool_dir: string;
+  /** The pipeline state of the last committed checkpoint (`null` on a first run). */
+  state: any;
+  /** The state of each stream at that checkpoint. */
+  streams: Record<string, any>;
+  load_id: string;
+  destination: { name: string; dataset: string; [key: string]: any };
+  [key: string]: any;
+}
+
+export type ColumnType = "bigint" | "double" | "decimal" | "text" | "bool" | "date" | "timestamp" | "json" | "binary";
+
+/** A column declared by `call.open`. */
+export interface ColumnSpec {
+  name: string;
+  type?: ColumnType;
+  nullable?: boolean;
+  precision?: number;
+  scale?: number;
+}
+
+export interface OpenOptions {
+  /** Default: the stream name, normalised to snake_case by the host. */
+  table?: string;
+  /** Names or specs; declared names come first, undeclared columns are inferred from the first values. */
+  columns?: Array<string | ColumnSpec>;
+  /** Required for `merge`. */
+  primaryKey?: string[];
+  /** Default: the run's (`context.write_disposition`). */
+  writeDisposition?: "append" | "replace" | "merge";
+}
+
+/** The host's answer to `data/open`. */
+export interface OpenResult {
+  stream: string;
+  table: string;
+  /** This stream's last committed state (`null` when none). */
+  state: any;
+}
+
+/** The host's answer to `data/checkpoint`, sent once durable. */
+export interface CheckpointResult {
+  load_id: string;
+  /** Counts from 1 in this run. */
+  checkpoint: number;
+  /** Rows committed by this checkpoint, per stream. */
+  rows: Record<string, number>;
+}
+
+export interface DataOptions {
+  /** `"ndjson"` spool files (the default), `"csv"` spool files, or `"inline"` rows in the request line. */
+  transport?: "ndjson" | "csv" | "inline";
+  /** Rows per file (default 100,000) or per line (default 20,000). */
+  batchRows?: number;
+  /** Requests sent before waiting for the oldest answer (default 2). */
+  inFlight?: number;
+}
+
+/** Rows for `call.write`: objects, or arrays in `columns` order. */
+export type Rows = Iterable<any> | AsyncIterable<any> | Record<string, unknown>;
+
 /** One request from the host, as handed to a handler. */
 export declare class Call {
   /** The JSON-RPC request id. */
@@ -153,6 +217,31 @@ export declare class Call {
   heartbeat(): void;
   /** Throws {@link Cancelled} if the call was cancelled. */
   throwIfCancelled(): void;
+
+  // The data feature (PROTOCOL.md §8): without `data.v1` these throw DataUnsupported.
+
+  /** The `data` params of `runner/run` when the host offered `data.v1`, else undefined. */
+  readonly data: RunData | undefined;
+  /** Whether the data API works in this call: a `runner/run` whose host offered `data.v1`. */
+  readonly dataEnabled: boolean;
+  /** The pipeline state of the last committed checkpoint (`null` on a first run), updated by `checkpoint`. */
+  readonly pipelineState: any;
+  /** The committed state of `stream` (`null` when none). */
+  streamState(stream: string): any;
+  /** The run's spool folder. */
+  readonly spoolDir: string;
+  /** A new path in `spoolDir` (the file does not exist yet) for `writeFile`. */
+  spoolFile(suffix?: string): string;
+  /** Tunes `write` (transport, batch size, requests in flight); a new transport first sends what is pending. */
+  dataOptions(options: DataOptions): Promise<void>;
+  /** Declares a stream (`data/open`); optional, the first `write` opens it. */
+  open(stream: string, options?: OpenOptions): Promise<OpenResult>;
+  /** Adds rows to `stream` (the SDK batches them) and resolves to how many. */
+  write(stream: string, rows: Rows, options?: { columns?: string[] }): Promise<number>;
+  /** Hands over a CSV (default) or NDJSON file written in `spoolDir`; pending rows of `stream` go first. */
+  writeFile(stream: string, file: string, format?: "csv" | "ndjson"): Promise<void>;
+  /** Sends what is pending and commits it with the new state; resolves once durable. */
+  checkpoint(state?: unknown, streams?: Record<string, unknown>): Promise<CheckpointResult>;
 }
 
 /** The call whose handler runs in this asynchronous context, or undefined. */
@@ -172,6 +261,8 @@ export interface PluginOptions {
    * the process waits for running handlers when stdin closes. Default 2.
    */
   cancelGraceSeconds?: number;
+  /** Whether to negotiate `data.v1` when the host offers it and the plugin has runners. Default true. */
+  data?: boolean;
 }
 
 export interface Registration<H> {
@@ -188,6 +279,8 @@ export declare class Plugin {
   readonly description: string | undefined;
   heartbeatSeconds: number;
   cancelGraceSeconds: number;
+  /** Whether `data.v1` is negotiated when offered. */
+  data: boolean;
   readonly runners: Map<string, Registration<RunHandler>>;
   readonly validators: Map<string, Registration<ValidateHandler>>;
   readonly hooks: Map<string, Registration<HookHandler> & { events: HookEvent[] }>;
@@ -238,6 +331,24 @@ export declare class PluginError extends Error {
   data(): { category: ErrorCategory; code: string | null; retryable: boolean };
 }
 
+/** The host refused a `data/*` request (§8.3), with its `code`, `category` and `retryable`. */
+export declare class DataError extends PluginError {
+  constructor(
+    message: string,
+    options?: PluginErrorOptions & { rpcCode?: number; method?: string; stream?: string },
+  );
+  /** The JSON-RPC error code of the answer. */
+  readonly rpcCode: number;
+  /** The request, e.g. `"data/write"`. */
+  readonly method: string | undefined;
+  readonly stream: string | undefined;
+}
+
+/** The data API was used without the `data.v1` feature, or outside `runner/run` (category DEPENDENCY). */
+export declare class DataUnsupported extends PluginError {
+  constructor(message: string);
+}
+
 /** The host cancelled the call; answered `-32800`. */
 export declare class Cancelled extends Error {
   constructor(message?: string);
@@ -255,6 +366,8 @@ export declare const HOOK_EVENTS: readonly HookEvent[];
 export declare const LOG_LEVELS: readonly LogLevel[];
 export declare const CATEGORIES: readonly ErrorCategory[];
 export declare const SUPPORTED_VERSIONS: readonly number[];
+/** `"data.v1"`. */
+export declare const DATA_FEATURE: string;
 export declare const VERSION: string;
 
 export declare const PARSE_ERROR: -32700;

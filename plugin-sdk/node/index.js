@@ -22,6 +22,8 @@ export { Call, currentCall, LOG_LEVELS } from "./lib/call.js";
 export {
   CATEGORIES,
   Cancelled,
+  DataError,
+  DataUnsupported,
   HANDLER_FAILED,
   INTERNAL_ERROR,
   INVALID_PARAMS,
@@ -36,7 +38,7 @@ export {
 } from "./lib/errors.js";
 export { HOOK_EVENTS, Plugin } from "./lib/plugin.js";
 export { Diagnostic } from "./lib/results.js";
-export { SUPPORTED_VERSIONS } from "./lib/server.js";
+export { DATA_FEATURE, SUPPORTED_VERSIONS } from "./lib/server.js";
 
 /** The SDK's version. */
 export const VERSION = "0.1.0";

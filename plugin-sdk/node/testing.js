@@ -10,15 +10,22 @@
  * assert.equal(result.ok, false);
  * await host.close();
  * ```
+ *
+ * With `host.initialize({ features: ["data.v1"] })` the host also plays the `data.v1` feature: `runner/run`
+ * gets `data` params and `host.data` (a {@link DataHost}) answers the plugin's `data/*` requests.
  * @module dltaf-plugin/testing
  */
 
-import { RpcError } from "./lib/errors.js";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { METHOD_NOT_FOUND, RpcError } from "./lib/errors.js";
 import { encode } from "./lib/framing.js";
-import { CALL_METHODS, Server } from "./lib/server.js";
+import { CALL_METHODS, DATA_FEATURE, Server } from "./lib/server.js";
+import { DataHost, normalizeName, parseCsv } from "./lib/testing-data.js";
 import { waitUntil } from "./lib/wait.js";
 
-export { RpcError };
+export { DataHost, RpcError, normalizeName, parseCsv };
 
 /** The `run_id` of {@link defaultContext} and of `InMemoryHost.initialize()`. */
 export const DEFAULT_RUN_ID = "00000000-0000-4000-8000-000000000000";
@@ -67,6 +74,9 @@ export class InMemoryHost {
     this.stderr = [];
     /** The session's exit status, once `close()` resolved. @type {number | undefined} */
     this.exitCode = undefined;
+    /** With `data.v1`: the host's data side, which answers `data/*` requests. @type {DataHost | undefined} */
+    this.data = undefined;
+    this._runs = new Set();
     this._nextId = 0;
     this._closed = false;
     this._closing = undefined;
@@ -85,7 +95,12 @@ export class InMemoryHost {
   _receive(data) {
     const message = JSON.parse(data.toString("utf8"));
     this.received.push(message);
-    if ("id" in message) {
+    if ("id" in message && typeof message.method === "string") {
+      this._serveRequest(message);
+    } else if ("id" in message) {
+      if (this._runs.delete(key(message.id)) && this.data !== undefined) {
+        this.data.endRun(message.result?.status);
+      }
       const list = this._responses.get(key(message.id)) ?? [];
       list.push(message);
       this._responses.set(key(message.id), list);
@@ -93,6 +108,25 @@ export class InMemoryHost {
       this.notifications.push(message);
     }
     for (const wake of [...this._waiters]) wake();
+  }
+
+  /** A request from the plugin: `data/*` with the feature, else -32601 as dltaf answers it. */
+  _serveRequest(message) {
+    const answer = (result, error) => {
+      if (this._closed) return;
+      const response = { jsonrpc: "2.0", id: message.id };
+      if (error !== undefined) response.error = error.toJSON();
+      else response.result = result;
+      this.send(response);
+    };
+    // answered on a later turn of the event loop, as over a pipe (and in order)
+    setImmediate(() => {
+      if (this.data === undefined || !message.method.startsWith("data/")) {
+        answer(undefined, new RpcError(METHOD_NOT_FOUND, `method not found: ${message.method}`));
+      } else {
+        this.data.serve(message.method, message.params, answer);
+      }
+    });
   }
 
   _wait(ready, timeout, what) {
@@ -137,8 +171,10 @@ export class InMemoryHost {
       if (!method.startsWith("runner/")) full.config ??= {};
       if (method === "runner/run") full.env ??= {};
       if (method === "check/run") full.timeout_seconds ??= 30;
+      if (method === "runner/run" && this.data !== undefined && !("data" in full)) full.data = this.data.runParams();
     }
     this._nextId += 1;
+    if (method === "runner/run") this._runs.add(key(this._nextId));
     this.send({ jsonrpc: "2.0", id: this._nextId, method, params: full });
     return this._nextId;
   }
@@ -174,6 +210,11 @@ export class InMemoryHost {
    *   the `initialize` params.
    */
   initialize({ protocolVersions = [1], ...params } = {}) {
+    const features = Array.isArray(params.features) ? params.features : [];
+    if (features.includes(DATA_FEATURE) && this.data === undefined) {
+      const spool = fs.mkdtempSync(path.join(os.tmpdir(), "dltaf-spool-"));
+      this.data = new DataHost(spool, typeof params.run_id === "string" ? params.run_id : DEFAULT_RUN_ID);
+    }
     return this.call("initialize", {
       protocol_versions: protocolVersions,
       host: { name: "dltaf", version: "0.0.0-test" },
@@ -234,6 +275,7 @@ export class InMemoryHost {
       this._closed = true;
       this._closing = this.server.end("stdin closed").then((status) => {
         this.exitCode = status;
+        if (this.data !== undefined) fs.rmSync(this.data.spoolDir, { recursive: true, force: true });
         return status;
       });
     }

@@ -11,7 +11,7 @@
 #   dltaf_serve
 #
 # Requires bash 4 or newer and jq 1.6 or newer. Source it at the top level of the script (not inside a
-# function), before the script uses file descriptors 3, 4 and 5 (the SDK's).
+# function), before the script uses file descriptors 3, 4, 5 and 6 (the SDK's).
 #
 # How it works
 # - stdout belongs to the protocol: sourcing this file moves the real stdout to fd 3 and points fd 1 at
@@ -25,6 +25,9 @@
 #   after giving running and waiting handlers 1 s to finish. Other requests wait their turn. On SIGTERM the
 #   plugin stops the running handler the same way and exits 143.
 # - Handler state does not survive the call (subshell): keep shared state in files.
+# - The data feature (data.v1, PROTOCOL.md §8): a runner's dltaf_data_* functions send a request line to
+#   dltaf_serve, which gives it an id and writes it to stdout; the host's answer, read from stdin by
+#   dltaf_serve, comes back to the waiting function through a FIFO opened on fd 6. One request at a time.
 
 if [ -z "${BASH_VERSINFO:-}" ] || [ "${BASH_VERSINFO[0]}" -lt 4 ]; then
   echo "dltaf.sh: bash 4 or newer is required (this is ${BASH_VERSION:-not bash})" >&2
@@ -41,6 +44,9 @@ exec 3>&1 1>&2 4<&0 0</dev/null
 # Seconds of handler silence after which dltaf_serve sends a `heartbeat` (0 disables). Set it before
 # dltaf_serve, or in the plugin's environment.
 DLTAF_HEARTBEAT_SECONDS=${DLTAF_HEARTBEAT_SECONDS:-5}
+# Whether to negotiate the data feature (data.v1) when the host offers it and the plugin has runners; set
+# it to false before dltaf_serve to keep the plugin as it was.
+DLTAF_DATA_FEATURE=${DLTAF_DATA_FEATURE:-true}
 
 declare -A _dltaf_runners=() _dltaf_validators=() _dltaf_hooks=() _dltaf_hook_events=()
 declare -A _dltaf_checks=() _dltaf_applies=() _dltaf_cancelled=()
@@ -53,6 +59,13 @@ _dltaf_in_handler=false
 _dltaf_handler_pgid=''
 _dltaf_queue=()
 _dltaf_user_opts=''
+_dltaf_data=false          # data.v1 negotiated
+_dltaf_data_next=0         # the id of the plugin's last request
+_dltaf_data_waiting=''     # the id whose answer the running handler waits for
+_dltaf_data_method=''      # its method
+_dltaf_data_failure=''     # the answer of a run whose data request the host refused
+_dltaf_data_on=false       # the running handler may use the data API
+_dltaf_data_spool='' _dltaf_data_state=null _dltaf_data_streams='{}'
 
 _dltaf_die() {
   printf 'dltaf.sh: %s\n' "$*" >&2
@@ -191,6 +204,138 @@ _dltaf_notify() { # METHOD PARAMS_PROGRAM [JQ_ARGS...]
   message=$(jq -cn --arg method "$method" --argjson request_id "$DLTAF_CALL_ID" "$@" \
     "{jsonrpc: \"2.0\", method: \$method, params: (($program) + {request_id: \$request_id})}") || return 1
   printf 'n %s\n' "$message" >&3
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# The data feature (data.v1, PROTOCOL.md §8): a runner hands its rows to dltaf (inside runner/run handlers)
+# ---------------------------------------------------------------------------------------------------------
+# Each request function waits for the host's answer: it returns 0 and sets DLTAF_DATA_RESULT (the result as
+# JSON), or prints the host's message on stderr, sets DLTAF_DATA_ERROR ({code, message, data} with
+# data.category, data.code and data.retryable) and returns 1. A run whose request failed is failed by the
+# host; a handler that then exits without answering (set -e, `exit 1`) is answered with that error's
+# category and code. Without the feature (an older dltaf) they return 2 with a message: check
+# dltaf_data_enabled first to load another way. Call them one at a time (not from background jobs).
+#
+#   dltaf_data_open orders id
+#   file=$(dltaf_data_spool_file .csv)
+#   printf 'id,amount\n1,2.50\n' >"$file"
+#   dltaf_data_write_file orders "$file" csv
+#   dltaf_data_checkpoint '{"cursor": 1}'
+
+# dltaf_data_enabled: succeeds in a runner/run call whose host offered data.v1.
+dltaf_data_enabled() { [[ ${_dltaf_data_on:-false} == true ]]; }
+
+# dltaf_data_spool_file [SUFFIX]: creates a new empty file (mode 0600) in the run's spool folder and prints
+# its path; fill it, then hand it over with dltaf_data_write_file (the host deletes it once loaded).
+dltaf_data_spool_file() {
+  _dltaf_data_check dltaf_data_spool_file || return
+  mktemp --suffix="${1:-}" "$_dltaf_data_spool/fXXXXXXXX" 2>/dev/null || mktemp "$_dltaf_data_spool/fXXXXXXXX"
+}
+
+# dltaf_data_state [STREAM]: prints the committed pipeline state (or STREAM's state) as JSON, `null` when
+# there is none: the state at the start of the run, or the one this shell last checkpointed.
+dltaf_data_state() {
+  _dltaf_data_check dltaf_data_state || return
+  if (($#)); then
+    jq -c --arg s "$1" '.[$s]' <<<"$_dltaf_data_streams"
+  else
+    printf '%s\n' "$_dltaf_data_state"
+  fi
+}
+
+# dltaf_data_open STREAM [PRIMARY_KEY] [OPTIONS_JSON]: declares a stream, once per run, before its first
+# write. PRIMARY_KEY is column names separated by commas or spaces; OPTIONS_JSON may add table, columns ([{name, type}]) and write_disposition (append, replace,
+# merge). The answer {stream, table, state} is in DLTAF_DATA_RESULT.
+dltaf_data_open() {
+  local request
+  _dltaf_data_check dltaf_data_open || return
+  request=$(jq -cn --arg s "${1:-}" --arg pk "${2:-}" --argjson o "${3:-"{}"}" '
+    if $s == "" then error("STREAM is required")
+    elif ($o | type) != "object" then error("OPTIONS_JSON must be a JSON object")
+    else {method: "data/open", params: ({stream: $s}
+      + (if $pk == "" then {} else {primary_key: [$pk | splits("[, ]+") | select(. != "")]} end) + $o)} end') ||
+    return 2
+  _dltaf_data_request "$request" || return
+  _dltaf_data_streams=$(jq -c --arg s "$1" --argjson r "$DLTAF_DATA_RESULT" '.[$s] = $r.state' <<<"$_dltaf_data_streams")
+}
+
+# dltaf_data_write_file STREAM PATH [FORMAT]: hands over a file directly inside the spool folder (see
+# dltaf_data_spool_file). FORMAT is csv (the default: RFC 4180, a header line, an empty unquoted field is
+# NULL) or ndjson (one JSON object per line). The answer {rows} is in DLTAF_DATA_RESULT.
+dltaf_data_write_file() {
+  local stream=${1:-} file=${2:-} format=${3:-csv} request
+  _dltaf_data_check dltaf_data_write_file || return
+  case $format in csv | ndjson) ;; *) echo "dltaf_data_write_file: FORMAT must be csv or ndjson, not '$format'" >&2 && return 2 ;; esac
+  [[ $file == /* ]] || file=$PWD/$file
+  if [[ ${file%/*} != "$_dltaf_data_spool" || ! -f $file ]]; then
+    echo "dltaf_data_write_file: '$file' is not a file directly inside the spool folder $_dltaf_data_spool (use dltaf_data_spool_file)" >&2
+    return 2
+  fi
+  request=$(jq -cn --arg s "$stream" --arg p "$file" --arg f "$format" \
+    'if $s == "" then error("STREAM is required") else {method: "data/write", params: {stream: $s, file: {path: $p, format: $f}}} end') || return 2
+  _dltaf_data_request "$request"
+}
+
+# dltaf_data_write_rows STREAM COLUMNS_JSON < ROWS: a small batch inline (in the request line): stdin holds
+# one JSON array of values per row, in COLUMNS_JSON order (a JSON array of names). Keep it under
+# limits.max_line_bytes; anything bulk goes in a file (dltaf_data_write_file).
+dltaf_data_write_rows() {
+  local request
+  _dltaf_data_check dltaf_data_write_rows || return
+  request=$(jq -cs --arg s "${1:-}" --argjson c "${2:-null}" '
+    if $s == "" then error("STREAM is required")
+    elif ($c | type) != "array" then error("COLUMNS_JSON must be a JSON array of names")
+    elif any(.[]; type != "array") then error("each row must be a JSON array")
+    else {method: "data/write", params: {stream: $s, rows: {columns: $c, values: .}}} end') || return 2
+  _dltaf_data_request "$request"
+}
+
+# dltaf_data_checkpoint [STATE_JSON] [STREAMS_JSON]: commits everything written so far in one destination
+# transaction with the new pipeline state (empty: keep the last one) and {stream: state} for the streams
+# it names. Returns once durable, with {load_id, checkpoint, rows} in DLTAF_DATA_RESULT: only then advance
+# external offsets. Rows written after the last checkpoint are committed when the run succeeds.
+dltaf_data_checkpoint() {
+  local request
+  _dltaf_data_check dltaf_data_checkpoint || return
+  request=$(jq -cn --argjson st "${1:-null}" --argjson ss "${2:-null}" '
+    if $ss != null and ($ss | type) != "object" then error("STREAMS_JSON must be a JSON object")
+    else {method: "data/checkpoint", params: ((if $st == null then {} else {state: $st} end)
+      + (if $ss == null then {} else {streams: $ss} end))} end') || return 2
+  _dltaf_data_request "$request" || return
+  if [[ -n ${1:-} && $1 != null ]]; then _dltaf_data_state=$(jq -c . <<<"$1"); fi
+  if [[ -n ${2:-} && $2 != null ]]; then _dltaf_data_streams=$(jq -c --argjson ss "$2" '. + $ss' <<<"$_dltaf_data_streams"); fi
+  return 0
+}
+
+_dltaf_data_check() { # FUNCTION: fails (2) with a message when the data API cannot be used here
+  if [[ $_dltaf_in_handler != true || $DLTAF_CALL_METHOD != runner/run ]]; then
+    echo "$1: the data API serves runner/run handlers only" >&2
+  elif [[ $_dltaf_data != true ]]; then
+    echo "$1: the host does not support the data feature (data.v1); check dltaf_data_enabled and load another way, or upgrade dltaf" >&2
+  elif [[ $_dltaf_data_on != true ]]; then
+    echo "$1: the host negotiated data.v1 but sent no data params with runner/run" >&2
+  else
+    return 0
+  fi
+  return 2
+}
+
+_dltaf_data_request() { # REQUEST_JSON ({method, params}): sends it through dltaf_serve and waits for the answer
+  local reply ok=false result=null error=null message=''
+  DLTAF_DATA_RESULT='' DLTAF_DATA_ERROR=''
+  printf 'r %s\n' "$1" >&3
+  if ! IFS= read -r -u 6 reply; then
+    echo "dltaf.sh: no answer to $(jq -r .method <<<"$1")" >&2
+    return 1
+  fi
+  eval "$(jq -r '@sh "ok=\(has("error") | not) result=\(.result | tojson) error=\(.error | tojson) message=\(.error.message // "" | tostring)"' <<<"$reply")"
+  if [[ $ok == true ]]; then
+    DLTAF_DATA_RESULT=$result
+    return 0
+  fi
+  DLTAF_DATA_ERROR=$error
+  echo "dltaf.sh: $(jq -r .method <<<"$1"): $message" >&2
+  return 1
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -345,6 +490,9 @@ _dltaf_next() { # sets _dltaf_line to the next line: waiting ones first, then st
 _dltaf_at_eof() {
   _dltaf_eof=true
   _dltaf_eof_budget=10
+  if [[ -n $_dltaf_data_waiting ]]; then # no answer will come: the waiting handler learns it now
+    _dltaf_data_answered "{\"jsonrpc\":\"2.0\",\"id\":$_dltaf_data_waiting,\"error\":{\"code\":-32800,\"message\":\"request cancelled: stdin closed\"}}"
+  fi
 }
 
 # One jq call sorts a line out and sets _v (the verdict), _id (JSON), _method, _name (the params' kind,
@@ -461,27 +609,72 @@ _dltaf_initialize() { # ID PARAMS
   case $offered in
     invalid) _dltaf_send_error "$1" -32602 "invalid params: protocol_versions must be a list of integers" ;;
     ok)
-      _dltaf_send_answer "$1" "$(jq -cn --argjson plugin "$_dltaf_info" --argjson provides "$_dltaf_provides" \
-        '{result: {protocol_version: 1, plugin: $plugin, provides: $provides, features: []}}')"
+      if [[ $DLTAF_DATA_FEATURE == true ]] && ((${#_dltaf_runners[@]})) &&
+        [[ $(jq -r '.features | arrays | any(. == "data.v1")' <<<"$2") == true ]] && _dltaf_data_fifo; then
+        _dltaf_data=true
+      fi
+      _dltaf_send_answer "$1" "$(jq -cn --argjson plugin "$_dltaf_info" --argjson provides "$_dltaf_provides" --arg data "$_dltaf_data" \
+        '{result: {protocol_version: 1, plugin: $plugin, provides: $provides, features: (if $data == "true" then ["data.v1"] else [] end)}}')"
       _dltaf_initialized=true
       ;;
     *) _dltaf_send_error "$1" -32002 "unsupported protocol version: host offers $offered, plugin speaks [1]" '{"supported":[1]}' ;;
   esac
 }
 
+# _dltaf_data_fifo: opens fd 6 on a FIFO (read-write, so opening never blocks; the name is removed at once)
+# through which dltaf_serve hands the host's answers to data requests to the waiting handler.
+_dltaf_data_fifo() {
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/dltaf-sh.XXXXXX") || return 1
+  mkfifo "$dir/answers" && exec 6<>"$dir/answers"
+  local rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+
+# _dltaf_data_send REQUEST_JSON: a handler's data request ({method, params}) goes to the host with an id.
+_dltaf_data_send() {
+  local id=$((++_dltaf_data_next)) method
+  method=$(jq -r '.method' <<<"$1")
+  if [[ $_dltaf_eof == true ]]; then
+    printf '{"jsonrpc":"2.0","id":%s,"error":{"code":-32800,"message":"request cancelled: stdin closed"}}\n' "$id" >&6
+    return
+  fi
+  _dltaf_data_waiting=$id _dltaf_data_method=$method
+  jq -c --argjson id "$id" '{jsonrpc: "2.0", id: $id, method: .method, params: .params}' <<<"$1" >&3
+}
+
+# _dltaf_data_answered LINE: the host's answer to the waiting request goes to the handler; a refusal is
+# remembered as the run's answer should the handler end without one.
+_dltaf_data_answered() {
+  local failure
+  _dltaf_data_waiting=''
+  if [[ -z $_dltaf_data_failure ]]; then
+    failure=$(jq -c --arg m "$_dltaf_data_method" 'select(has("error")) | .error
+      | if .code == -32800 then {error: {code: -32800, message: .message}}
+        else {error: {code: -32000, message: "\($m): \(.message)", data: {category: (.data.category // "DATA"),
+          code: (.data.code // null), retryable: (.data.retryable == true)}}} end' <<<"$1" 2>/dev/null)
+    _dltaf_data_failure=$failure
+  fi
+  printf '%s\n' "$1" >&6
+}
+
 # _dltaf_call ID METHOD NAME FN: runs the handler FN and relays what it says until it ends. The handler's
-# lines on fd 5 are `p PGID`, `n NOTIFICATION`, `a ANSWER` and `x STATUS`. Time is counted in 0.1 s polls
-# of silence. A `cancel` for this request, or the end of the end-of-input budget, sends SIGTERM to the
+# lines on fd 5 are `p PGID`, `n NOTIFICATION`, `r DATA_REQUEST`, `a ANSWER` and `x STATUS`. Time is
+# counted in 0.1 s polls of silence (0.02 s ones while the handler waits for a data answer). A `cancel` for this request, or the end of the end-of-input budget, sends SIGTERM to the
 # handler's process group; 0.5 s later the SDK stops waiting for it and answers -32800.
 _dltaf_call() {
   local id=$1 method=$2 fn=$4 line='' part='' answer='' status='' reason='' rc
-  local idle=0 tick=0 give_up_at=-1
+  local idle=0 tick=0 give_up_at=-1 sub=0 poll
   local event=''
   if [[ $method == hook/* ]]; then event=${method#hook/}; fi
   # shellcheck disable=SC2034 # read by the handlers
   DLTAF_CALL_ID=$id DLTAF_CALL_METHOD=$method DLTAF_CALL_NAME=$3 DLTAF_CALL_PARAMS=$_params DLTAF_CALL_EVENT=$event
+  _dltaf_data_prepare "$method"
   while :; do
-    IFS= read -r -t 0.1 -u 5 part
+    poll=0.1
+    if [[ -n $_dltaf_data_waiting ]]; then poll=0.02; fi
+    IFS= read -r -t "$poll" -u 5 part
     rc=$?
     line+=$part
     if ((rc == 0)); then
@@ -489,17 +682,21 @@ _dltaf_call() {
       case $line in
         'p '*) _dltaf_handler_pgid=${line#p } ;;
         'n '*) printf '%s\n' "${line#n }" >&3 ;;
+        'r '*) _dltaf_data_send "${line#r }" ;;
         'a '*) if [[ -z $answer ]]; then answer=${line#a }; else echo "dltaf.sh: $fn answered twice; the first answer counts" >&2; fi ;;
         'x '*) status=${line#x } && break ;;
       esac
       line=''
-    elif ((rc > 128)); then # 0.1 s of silence
-      ((++tick))
-      if ((_dltaf_heartbeat_ticks > 0 && ++idle >= _dltaf_heartbeat_ticks)); then
-        idle=0
-        printf '{"jsonrpc":"2.0","method":"heartbeat","params":{"request_id":%s}}\n' "$id" >&3
+    elif ((rc > 128)); then # silence: a poll, or a fifth of one while a data answer is awaited
+      if [[ -z $_dltaf_data_waiting ]] || ((++sub >= 5)); then
+        sub=0
+        ((++tick))
+        if ((_dltaf_heartbeat_ticks > 0 && ++idle >= _dltaf_heartbeat_ticks)); then
+          idle=0
+          printf '{"jsonrpc":"2.0","method":"heartbeat","params":{"request_id":%s}}\n' "$id" >&3
+        fi
+        if [[ $_dltaf_eof == true ]] && ((--_dltaf_eof_budget == 0)) && [[ -z $reason ]]; then reason="stdin closed"; fi
       fi
-      if [[ $_dltaf_eof == true ]] && ((--_dltaf_eof_budget == 0)) && [[ -z $reason ]]; then reason="stdin closed"; fi
     else
       break # the handler's output ended without a status: it was killed
     fi
@@ -511,9 +708,25 @@ _dltaf_call() {
     if ((give_up_at >= 0 && tick >= give_up_at)); then break; fi
   done 5< <(_dltaf_invoke "$fn" 3>&1 1>&2 4<&-)
   _dltaf_handler_pgid=''
+  _dltaf_data_waiting='' # an answer arriving after the handler ended is dropped
   if [[ -z $answer && -n $reason ]]; then answer=$(_dltaf_error_answer -32800 "request cancelled: $reason"); fi
+  [[ -n $answer ]] || answer=$_dltaf_data_failure
   [[ -n $answer ]] || answer=$(_dltaf_default_answer "$method" "${status:-killed}" "$fn")
   _dltaf_send_answer "$id" "$answer"
+}
+
+# _dltaf_data_prepare METHOD: the data state a runner/run handler starts with (read by the dltaf_data_*
+# functions); answers left on fd 6 by an earlier handler are dropped.
+_dltaf_data_prepare() {
+  local data=''
+  _dltaf_data_on=false _dltaf_data_failure='' _dltaf_data_waiting=''
+  [[ $_dltaf_data == true && $1 == runner/run ]] || return 0
+  while read -r -t 0 -u 6; do read -r -u 6 data; done
+  data=$(jq -r '.data | objects | @sh "_dltaf_data_spool=\(.spool_dir // "" | tostring) _dltaf_data_state=\(.state | tojson) _dltaf_data_streams=\(.streams | objects // {} | tojson)"' <<<"$_params")
+  if [[ -n $data ]]; then
+    eval "$data"
+    _dltaf_data_on=true
+  fi
 }
 
 # _dltaf_invoke FN: runs in a process substitution whose fd 3 is the pipe read by _dltaf_call.
@@ -539,6 +752,13 @@ _dltaf_watch_input() {
       _dltaf_at_eof
       if [[ -n $line ]]; then _dltaf_queue+=("$line"); fi
       return 1
+    fi
+    if [[ -n $_dltaf_data_waiting ]] && [[ $line == *'"result"'* || $line == *'"error"'* ]]; then
+      _dltaf_classify "$line"
+      if [[ $_v == response && $_id == "$_dltaf_data_waiting" ]]; then
+        _dltaf_data_answered "$line"
+        continue
+      fi
     fi
     if [[ $line == *'"cancel"'* ]]; then
       _dltaf_classify "$line"

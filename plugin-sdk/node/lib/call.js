@@ -1,7 +1,7 @@
 // `Call`: what a handler receives for one request, and how it talks back while it runs.
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Cancelled } from "./errors.js";
+import { Cancelled, DataUnsupported } from "./errors.js";
 import { isPlainObject } from "./results.js";
 
 export const LOG_LEVELS = Object.freeze(["debug", "info", "warning", "error"]);
@@ -71,8 +71,16 @@ export class Call {
     this.timeoutSeconds = typeof params.timeout_seconds === "number" ? params.timeout_seconds : undefined;
     /** The `reason` of the host's `cancel`, if any. */
     this.cancelReason = undefined;
+    /**
+     * The `data` params of `runner/run` when the host offered the `data.v1` feature (`spool_dir`, `state`,
+     * `streams`, `load_id`, `destination`), else undefined.
+     */
+    this.data = undefined;
     this._controller = new AbortController();
     this._notify = notify;
+    /** @type {import("./data.js").DataChannel | undefined} */
+    this._channel = undefined;
+    this._noDataReason = "the data API serves runner/run calls only";
   }
 
   /** The runner kind, hook name or check name this call addresses. */
@@ -136,6 +144,118 @@ export class Call {
     if (this.cancelled) {
       throw new Cancelled(this.cancelReason ? `request cancelled: ${this.cancelReason}` : "request cancelled");
     }
+  }
+
+  // -- the data feature (PROTOCOL.md §8) ---------------------------------------------------------------------
+  // With `data.v1` (`dataEnabled`), a runner hands its rows to dltaf: `write`, `writeFile`, `open` and
+  // `checkpoint`. Without it they throw `DataUnsupported`.
+
+  /** Whether the data API works in this call: a `runner/run` whose host offered `data.v1`. */
+  get dataEnabled() {
+    return this._channel !== undefined;
+  }
+
+  _data() {
+    if (this._channel === undefined) throw new DataUnsupported(this._noDataReason);
+    return this._channel;
+  }
+
+  /**
+   * The pipeline state of the last committed checkpoint (`null` on a first run); after {@link checkpoint},
+   * the state it committed.
+   */
+  get pipelineState() {
+    return this._data().state;
+  }
+
+  /**
+   * The committed state of `stream` (`null` when it has none), as {@link pipelineState}.
+   * @param {string} stream
+   */
+  streamState(stream) {
+    return this._data().streams[stream] ?? null;
+  }
+
+  /** The folder for files handed to {@link writeFile} (created by the host for this run). */
+  get spoolDir() {
+    return this._data().spoolDir;
+  }
+
+  /**
+   * A new path in {@link spoolDir} (the file does not exist yet) for {@link writeFile}.
+   * @param {string} [suffix] e.g. `".csv"`.
+   */
+  spoolFile(suffix = "") {
+    return this._data().spoolFile(suffix);
+  }
+
+  /**
+   * Tunes {@link write}: `transport` `"ndjson"` (spool files by reference, the default), `"csv"` (spool files,
+   * RFC 4180) or `"inline"` (rows inside the request line); `batchRows` rows per file (default 100,000) or per
+   * line (default 20,000; lines are split to fit `max_line_bytes`); `inFlight` the requests sent before waiting
+   * for the oldest answer (default 2), so the runner produces the next batch while the host loads one.
+   * Changing the transport first sends what is pending.
+   * @param {{transport?: "ndjson" | "csv" | "inline", batchRows?: number, inFlight?: number}} options
+   * @returns {Promise<void>}
+   */
+  dataOptions(options) {
+    return this._data().configure(options);
+  }
+
+  /**
+   * Declares `stream` (`data/open`) and resolves to the host's answer `{stream, table, state}`.
+   *
+   * `columns` are names or `{name, type, nullable?, precision?, scale?}` (type: bigint, double, decimal, text,
+   * bool, date, timestamp, json, binary); declared names come first. Optional: the first {@link write} of a
+   * stream opens it, declaring the types of its first row.
+   * @param {string} stream
+   * @param {{table?: string, columns?: Array<string | Record<string, unknown>>, primaryKey?: string[],
+   *   writeDisposition?: "append" | "replace" | "merge"}} [options]
+   */
+  open(stream, options = {}) {
+    return this._data().open(stream, options);
+  }
+
+  /**
+   * Adds rows to `stream` and resolves to how many: objects (an array, any iterable or async iterable, or one
+   * object), or arrays in `columns` order. The SDK batches them; call it once with a generator or once per
+   * page, and `await` each call.
+   *
+   * Missing keys are NULL; a new key adds a column. Values: strings, numbers, booleans, null, objects and
+   * arrays (json), `Date` (ISO 8601), `BigInt` (digits), `Uint8Array`/`Buffer` (base64). Rejects with
+   * {@link DataError} when the host refused an earlier batch (answers come in order, a few stay in flight).
+   * @param {string} stream
+   * @param {Iterable<any> | AsyncIterable<any> | Record<string, unknown>} rows
+   * @param {{columns?: string[]}} [options]
+   * @returns {Promise<number>}
+   */
+  write(stream, rows, options = {}) {
+    return this._data().write(stream, rows, options);
+  }
+
+  /**
+   * Hands over a file the runner wrote in {@link spoolDir} (see {@link spoolFile}): `format` `"csv"` (RFC 4180,
+   * a header line, empty unquoted = NULL) or `"ndjson"`. The host deletes it once loaded. Rows of `stream`
+   * still pending are sent first.
+   * @param {string} stream
+   * @param {string} file
+   * @param {"csv" | "ndjson"} [format]
+   * @returns {Promise<void>}
+   */
+  writeFile(stream, file, format = "csv") {
+    return this._data().writeFile(stream, file, format);
+  }
+
+  /**
+   * Sends every pending batch, then commits all rows written so far with `state` (the new pipeline state;
+   * undefined keeps the last one) and `streams` (`{stream: state}`, replacing those streams' state). Resolves to
+   * the host's answer `{load_id, checkpoint, rows}` once it is durable: only then advance external offsets.
+   * What is pending when the runner returns is sent before its answer.
+   * @param {unknown} [state]
+   * @param {Record<string, unknown>} [streams]
+   */
+  checkpoint(state, streams) {
+    return this._data().checkpoint(state, streams);
   }
 
   /** @internal aborts `signal` (idempotent). */

@@ -103,3 +103,41 @@ export class RpcError extends Error {
     return error;
   }
 }
+
+/**
+ * The host refused a `data/*` request (PROTOCOL.md §8.3), or the data API was used wrongly.
+ *
+ * Thrown by `call.write`, `call.checkpoint`... with the host's `code` (`stream_not_open`, `bad_rows`,
+ * `destination_failed`...), `category` and `retryable`; `rpcCode` is the JSON-RPC error code, `method` the
+ * request and `stream` its stream. Left uncaught, it fails the `runner/run` call with the same category and
+ * code. Once one is thrown, the call's data API keeps throwing it.
+ */
+export class DataError extends PluginError {
+  /**
+   * @param {string} message
+   * @param {{category?: string, code?: string | null, retryable?: boolean, rpcCode?: number, method?: string,
+   *   stream?: string}} [options] `category` defaults to `"DATA"`.
+   */
+  constructor(message, { category = "DATA", code = null, retryable = false, rpcCode = HANDLER_FAILED, method, stream } = {}) {
+    super(message, { category: CATEGORIES.includes(category) ? category : "UNKNOWN", code, retryable });
+    this.name = "DataError";
+    /** @type {number} */
+    this.rpcCode = rpcCode;
+    /** @type {string | undefined} */
+    this.method = method;
+    /** @type {string | undefined} */
+    this.stream = stream;
+  }
+}
+
+/**
+ * The data API was used although the host did not offer the `data.v1` feature (an older dltaf), or outside a
+ * `runner/run` call. Check `call.dataEnabled` first to fall back to another way of loading.
+ */
+export class DataUnsupported extends PluginError {
+  /** @param {string} message */
+  constructor(message) {
+    super(message, { category: "DEPENDENCY", code: "data_unsupported" });
+    this.name = "DataUnsupported";
+  }
+}

@@ -37,8 +37,10 @@ export class Plugin {
    * @param {number} [options.cancelGraceSeconds=2] after a `cancel`, how long the handler has to stop before the
    *   SDK answers `-32800` on its behalf (its later result is dropped). When stdin closes, running handlers are
    *   cancelled and the process exits after at most this long.
+   * @param {boolean} [options.data=true] whether to negotiate the `data.v1` feature (PROTOCOL.md §8) when the
+   *   host offers it and the plugin has runners; then `runner/run` calls get the data API (`call.write`...).
    */
-  constructor({ name, version, description, heartbeatSeconds = 5, cancelGraceSeconds = 2 } = {}) {
+  constructor({ name, version, description, heartbeatSeconds = 5, cancelGraceSeconds = 2, data = true } = {}) {
     if (typeof name !== "string" || !name) throw new TypeError("Plugin needs a name");
     if (typeof version !== "string" || !version) throw new TypeError("Plugin needs a version");
     this.name = name;
@@ -46,6 +48,8 @@ export class Plugin {
     this.description = description;
     this.heartbeatSeconds = heartbeatSeconds;
     this.cancelGraceSeconds = cancelGraceSeconds;
+    /** Whether `data.v1` is negotiated when offered. */
+    this.data = Boolean(data);
     /** @type {Map<string, {name: string, handler: Function, description?: string}>} */
     this.runners = new Map();
     /** @type {Map<string, {name: string, handler: Function}>} */

@@ -1,6 +1,7 @@
 // One protocol session: reads requests, runs each call's handler concurrently, writes answers.
 
 import { Call, currentCallStorage } from "./call.js";
+import { DataChannel } from "./data.js";
 import {
   Cancelled,
   HANDLER_FAILED,
@@ -19,6 +20,8 @@ import { DEFAULT_MAX_LINE_BYTES, decode, encode } from "./framing.js";
 import { appliesOutcome, checkOutcome, diagnostics, hookOutcome, isPlainObject, runOutcome } from "./results.js";
 
 export const SUPPORTED_VERSIONS = Object.freeze([1]);
+/** The feature of PROTOCOL.md §8: rows go to dltaf through `data/*` requests. */
+export const DATA_FEATURE = "data.v1";
 
 /** The methods served by handlers (`initialize` and `shutdown` are answered by the server itself). */
 export const CALL_METHODS = Object.freeze([
@@ -44,7 +47,19 @@ export function prepare(plugin, method, params) {
   const [family, action] = method.split("/");
   if (family === "runner") {
     const runner = lookup(params, "kind", plugin.runners, "runner kind");
-    if (action === "run") return async (call) => runOutcome(await runner.handler(call));
+    if (action === "run") {
+      return async (call) => {
+        let outcome;
+        try {
+          outcome = await runner.handler(call);
+        } catch (error) {
+          call._channel?.abandon();
+          throw error;
+        }
+        await call._channel?.finish(); // pending rows reach the host before the answer
+        return runOutcome(outcome);
+      };
+    }
     const validator = plugin.validators.get(runner.name);
     if (validator === undefined) return async () => diagnostics([]);
     return async (call) => diagnostics(await validator.handler(call));
@@ -91,6 +106,11 @@ export class Server {
     this._pending = new Map();
     /** @type {Array<() => void>} */
     this._idleWaiters = [];
+    /** The features negotiated in `initialize`. @type {string[]} */
+    this.features = [];
+    /** The plugin's own requests (`data/*`) awaiting their answers. @type {Map<number, {resolve: Function, reject: Function}>} */
+    this._outgoing = new Map();
+    this._nextOutgoing = 0;
     this.notify = this.notify.bind(this);
     plugin._notify = this.notify;
   }
@@ -128,10 +148,8 @@ export class Server {
       return;
     }
     if (typeof method !== "string") {
-      if (!("result" in message) && !("error" in message)) {
-        // a response from the host would be ignored; anything else is malformed
-        this._sendError(id, new RpcError(INVALID_REQUEST, "invalid request: method must be a string"));
-      }
+      if ("result" in message || "error" in message) this._answered(id, message);
+      else this._sendError(id, new RpcError(INVALID_REQUEST, "invalid request: method must be a string"));
       return;
     }
     const params = message.params;
@@ -179,11 +197,14 @@ export class Server {
     this.initializeParams = params;
     const maxLine = isPlainObject(params.limits) ? params.limits.max_line_bytes : undefined;
     if (Number.isInteger(maxLine) && maxLine > 0) this.maxLineBytes = maxLine;
+    const offeredFeatures = Array.isArray(params.features) ? params.features : [];
+    const data = this.plugin.data && this.plugin.runners.size > 0 && offeredFeatures.includes(DATA_FEATURE);
+    this.features = data ? [DATA_FEATURE] : [];
     this._sendResult(id, {
       protocol_version: this.protocolVersion,
       plugin: this.plugin.info(),
       provides: this.plugin.provides(),
-      features: [],
+      features: [...this.features],
     });
     this._initialized = true; // only now may notifications follow
   }
@@ -196,6 +217,7 @@ export class Server {
     const call = new Call(id, method, params, this.notify);
     const pending = { call, answered: false };
     this._pending.set(id, pending);
+    if (method === "runner/run") this._attachData(call);
     const interval = this.plugin.heartbeatSeconds;
     if (interval > 0) {
       pending.beat = setInterval(() => {
@@ -211,6 +233,56 @@ export class Server {
           (error) => this._finish(pending, { error: this._errorFor(call, error) }),
         );
     });
+  }
+
+  // -- the data feature: the plugin's requests ---------------------------------------------------------------
+
+  _attachData(call) {
+    const data = call.params.data;
+    if (!this.features.includes(DATA_FEATURE)) {
+      call._noDataReason = this.plugin.data
+        ? `the host does not support the data feature (${DATA_FEATURE}): it offered features ${JSON.stringify(this.initializeParams.features ?? null)}. Check call.dataEnabled and load another way, or upgrade dltaf`
+        : `this plugin was created with data: false: it does not negotiate ${DATA_FEATURE}`;
+    } else if (!isPlainObject(data)) {
+      call._noDataReason = "the host negotiated data.v1 but sent no data params with runner/run";
+    } else {
+      call.data = data;
+      call._channel = new DataChannel(call, data, (method, params) => this._request(method, params));
+    }
+  }
+
+  /**
+   * Sends the request `method` to the host; resolves to its result, rejects with an `RpcError`. Throws at once
+   * (`LineTooLong`, `TypeError`) when the message cannot be encoded.
+   */
+  _request(method, params) {
+    if (this._ended) return Promise.reject(new RpcError(REQUEST_CANCELLED, "request cancelled: stdin closed"));
+    const id = this._nextOutgoing + 1;
+    const data = encode({ jsonrpc: "2.0", id, method, params }, this.maxLineBytes);
+    this._nextOutgoing = id;
+    const answer = new Promise((resolve, reject) => this._outgoing.set(id, { resolve, reject }));
+    this._write(data);
+    return answer;
+  }
+
+  /** An answer to one of the plugin's requests (answers to unknown ids are ignored). */
+  _answered(id, message) {
+    const waiting = this._outgoing.get(id);
+    if (waiting === undefined) return;
+    this._outgoing.delete(id);
+    if (!("error" in message)) {
+      waiting.resolve(message.result);
+      return;
+    }
+    const error = isPlainObject(message.error) ? message.error : {};
+    const code = Number.isInteger(error.code) ? error.code : INTERNAL_ERROR;
+    waiting.reject(new RpcError(code, String(error.message ?? "error"), error.data));
+  }
+
+  _failOutgoing(reason) {
+    const waiting = [...this._outgoing.values()];
+    this._outgoing.clear();
+    for (const { reject } of waiting) reject(new RpcError(REQUEST_CANCELLED, `request cancelled: ${reason}`));
   }
 
   _errorFor(call, error) {
@@ -280,6 +352,7 @@ export class Server {
    */
   async end(reason = "stdin closed") {
     this._ended = true;
+    this._failOutgoing(reason);
     if (this._pending.size > 0) {
       this.cancelAll(reason);
       await new Promise((resolve) => {

@@ -66,11 +66,15 @@ export class PluginProcess {
       partial = parts.pop();
       for (const line of parts) {
         this.rawStdout.push(`${line}\n`);
+        let message;
         try {
-          this.messages.push(JSON.parse(line));
+          message = JSON.parse(line);
         } catch {
           this.noise.push(line);
+          continue;
         }
+        this.messages.push(message);
+        if (typeof message.method === "string" && "id" in message) this._serveRequest(message);
       }
       this._wake();
     });
@@ -80,6 +84,25 @@ export class PluginProcess {
       this._wake();
     });
     this.proc.stdin.on("error", () => {}); // EPIPE once the plugin exited
+  }
+
+  /**
+   * Answers the plugin's requests (`data/*`) with `dataHost` (a `DataHost` from lib/testing-data.js), as dltaf
+   * does; without one they are answered -32601.
+   */
+  serveData(dataHost) {
+    this.dataHost = dataHost;
+  }
+
+  _serveRequest(message) {
+    const answer = (result, error) => {
+      const response = { jsonrpc: "2.0", id: message.id };
+      if (error !== undefined) response.error = error.toJSON();
+      else response.result = result;
+      this.send(response);
+    };
+    if (this.dataHost === undefined) answer(undefined, { toJSON: () => ({ code: -32601, message: `method not found: ${message.method}` }) });
+    else this.dataHost.serve(message.method, message.params, answer);
   }
 
   _wake() {

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, test } from "node:test";
+import { DataHost } from "../lib/testing-data.js";
 import { SAMPLES_DIR, callParams, context, pluginEnv, startPlugin } from "../test-support/host.js";
 
 /** The command and env of a sample, from its descriptor, as dltaf and replay.py resolve them. */
@@ -92,6 +93,31 @@ describe("samples", { timeout: 30_000 }, () => {
       assert.deepEqual(bad.result, { status: "failed", message: "record 2 is not JSON" });
       const invalid = await plugin.call("runner/run", callParams({ kind: "json_lines", env: {}, manifest: {} }));
       assert.equal(invalid.error.data.category, "CONFIG");
+    });
+
+    test("with data.v1 offered, run loads the records into the destination through data/*", async (t) => {
+      const dir = tempDir(t);
+      const spool = path.join(dir, "spool");
+      fs.mkdirSync(spool);
+      fs.writeFileSync(path.join(dir, "people.jsonl"), JSON_LINES);
+      fs.writeFileSync(path.join(dir, "numbers.jsonl"), '{"ok":1}\n2\n');
+      const plugin = startSample(t, "json_runner");
+      const data = new DataHost(spool, "load-1");
+      plugin.serveData(data);
+      assert.deepEqual((await plugin.initialize({ features: ["data.v1"] })).features, ["data.v1"]);
+      const runWith = (source) => {
+        const params = callParams({ kind: "json_lines", env: {}, manifest: { source }, context: context({ manifest_dir: dir }) });
+        return plugin.call("runner/run", { ...params, data: data.runParams() });
+      };
+      const response = await runWith({ kind: "json_lines", path: "people.jsonl", stream: "people" });
+      assert.deepEqual(response.result, { status: "success", message: "3 records", load_metrics: { rows_count: 3 } });
+      data.endRun(response.result.status);
+      assert.deepEqual(data.rows("people"), RECORDS);
+      assert.deepEqual(data.requests.map(([method]) => method), ["data/open", "data/write"]);
+      assert.equal(data.requests[1][1].file.format, "ndjson");
+      assert.deepEqual(fs.readdirSync(spool), []);
+      const numbers = await runWith({ kind: "json_lines", path: "numbers.jsonl" });
+      assert.deepEqual(numbers.result, { status: "failed", message: "record 2 is not a JSON object" });
     });
 
     test("run fetches an http:// URL from a local server", async (t) => {

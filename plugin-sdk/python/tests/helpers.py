@@ -166,3 +166,26 @@ class PluginProcess:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(TIMEOUT)
+
+
+def serve_data(plugin: PluginProcess, data: Any, request_id: int, answer: bool = True) -> tuple[dict, list[dict]]:
+    """Reads until the response to ``request_id``, answering the plugin's data/* requests with ``data``."""
+    from dltaf_plugin.errors import RpcError
+
+    seen: list[dict] = []
+    while True:
+        message = plugin.read()
+        if "method" in message and "id" in message:
+            seen.append(message)
+            if not answer:
+                continue
+            try:
+                result = data.handle(message["method"], message.get("params"))
+            except RpcError as error:
+                data.errors.append(error)
+                reply = {"jsonrpc": "2.0", "id": message["id"], "error": error.to_json()}
+            else:
+                reply = {"jsonrpc": "2.0", "id": message["id"], "result": result}
+            plugin.send(reply)
+        elif message.get("id") == request_id:
+            return message, seen

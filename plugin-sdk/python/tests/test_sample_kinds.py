@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from helpers import PLUGINS_ROOT, REPLAY, REPO, context, load_replay, vectors
+from helpers import PLUGINS_ROOT, REPLAY, REPO, context, load_replay, serve_data, vectors
 
 replay_module = load_replay()
 SAMPLES = os.path.join(PLUGINS_ROOT, "samples")
@@ -142,6 +142,26 @@ def test_bash_lines_runner_counts_lines_with_progress_and_state(spawn, tmp_path:
                                                                                   manifest=every, env={})))
     assert response["result"]["load_metrics"]["rows_count"] == 2501
     assert [m["params"]["current"] for m in before if m["method"] == "progress"] == [2000]
+
+
+@needs_jq
+def test_bash_lines_runner_loads_the_lines_with_the_data_feature(spawn, tmp_path: Path) -> None:
+    from dltaf_plugin._testing_data import DataHost
+
+    (tmp_path / "spool").mkdir()
+    (tmp_path / "notes.txt").write_text('first, "quoted"\n\nlast')
+    data = DataHost(str(tmp_path / "spool"), "load-1")
+    command, env = replay_module.resolve("samples.bash.lines_runner", PLUGINS_ROOT)
+    plugin = spawn(command, env)
+    assert plugin.initialize(features=["data.v1"])["features"] == ["data.v1"]
+    manifest = {"source": {"kind": "text_lines", "path": "notes.txt", "stream": "notes"}}
+    run = {**params(tmp_path, kind="text_lines", manifest=manifest, env={}), "data": data.run_params()}
+    response, requests = serve_data(plugin, data, plugin.request("runner/run", run))
+    assert response["result"]["load_metrics"] == {"rows_count": 3, "tables_count": 1}
+    assert [(m["method"], m["params"].get("primary_key")) for m in requests] == [("data/open", ["line"]), ("data/write", None)]
+    data.end_run(response["result"]["status"])
+    assert data.rows("notes") == [{"line": 1, "text": 'first, "quoted"'}, {"line": 2, "text": ""}, {"line": 3, "text": "last"}]
+    assert os.listdir(tmp_path / "spool") == []
 
 
 @needs_jq

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import INIT_PARAMS, PLUGINS_ROOT, REPLAY, REPO, context, vectors
+from helpers import INIT_PARAMS, PLUGINS_ROOT, REPLAY, REPO, context, serve_data, vectors
 
 SHELL_SDK = os.path.join(REPO, "plugin-sdk", "shell", "dltaf.sh")
 DEMO = os.path.join(REPO, "plugin-sdk", "shell", "test", "demo_plugin.sh")
@@ -83,7 +83,7 @@ def test_handshake_describes_the_registrations_and_stdout_carries_only_protocol_
     assert result["plugin"] == {"name": "demo-shell", "version": "0.0.1", "description": "Shell SDK test plugin"}
     provides = result["provides"]
     assert provides["runners"][0] == {"kind": "demo_rows", "description": "Counts pretend rows"}
-    assert [r["kind"] for r in provides["runners"]] == ["demo_rows", "sleepy", "chatty", "misbehaving"]
+    assert [r["kind"] for r in provides["runners"]] == ["demo_rows", "sleepy", "chatty", "misbehaving", "loader"]
     assert provides["hooks"] == [{"name": "guard", "events": ["pre_run", "post_run"]}]
     assert provides["checks"] == [
         {"name": "demo_check", "description": "A check that does what its config says"},
@@ -435,3 +435,110 @@ def test_common_vectors(plugin: str, vector: str) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed, 0 failed" in result.stdout
+
+
+# -- the data feature (data.v1) ----------------------------------------------------------------------------
+
+
+def data_started(spawn, tmp_path: Path):
+    from dltaf_plugin._testing_data import DataHost
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    plugin = start(spawn)
+    assert plugin.initialize(features=["data.v1"])["features"] == ["data.v1"]
+    return plugin, DataHost(str(spool), "load-1")
+
+
+def loader_params(data, **source: Any) -> dict:
+    return {**run_params("loader", **source), "data": data.run_params()}
+
+
+def test_data_v1_is_negotiated_only_when_offered_and_wanted(spawn) -> None:
+    assert start(spawn).initialize(features=[])["features"] == []
+    assert start(spawn).initialize(features=["data.v1", "x.v9"])["features"] == ["data.v1"]
+    off = start(spawn, {"DLTAF_DATA_FEATURE": "false"})
+    assert off.initialize(features=["data.v1"])["features"] == []
+
+
+def test_without_the_feature_the_data_functions_say_so_and_return_2(spawn) -> None:
+    plugin = started(spawn)
+    response, before = plugin.response(plugin.request("runner/run", run_params("loader")))
+    assert response["result"]["message"] == "no data feature"
+    assert "does not support the data feature (data.v1)" in response["result"]["payload"]["open"]
+    assert response["result"]["payload"]["open"].endswith("status 2")
+    assert not [m for m in before if "method" in m and "id" in m]  # no request reached the host
+
+
+def test_a_runner_opens_writes_a_spool_file_and_rows_and_checkpoints(spawn, tmp_path: Path) -> None:
+    plugin, data = data_started(spawn, tmp_path)
+    data.state, data.stream_states = {"cursor": 0}, {"people": {"last_id": 0}}
+    request_id = plugin.request("runner/run", loader_params(data))
+    response, requests = serve_data(plugin, data, request_id)
+    result = response["result"]
+    assert result["status"] == "success", response
+    assert [m["method"] for m in requests] == ["data/open", "data/write", "data/write", "data/checkpoint"]
+    assert [m["id"] for m in requests] == [1, 2, 3, 4]
+    assert requests[0]["params"] == {"stream": "people", "primary_key": ["id"], "write_disposition": "merge"}
+    assert requests[1]["params"]["file"] == {"path": result["payload"]["file"], "format": "csv"}
+    assert requests[2]["params"]["rows"] == {"columns": ["id", "name"], "values": [[3, "Linus"], [4, "Grace"]]}
+    payload = result["payload"]
+    assert payload["before"] == {"cursor": 0} and payload["stream"] == {"last_id": 0}
+    assert payload["opened"] == {"stream": "people", "table": "people", "state": {"last_id": 0}}
+    assert payload["wrote"] == {"rows": 2}
+    assert payload["checkpoint"] == {"load_id": "load-1", "checkpoint": 1, "rows": {"people": 4}}
+    assert payload["after"] == {"cursor": 4} and payload["stream_after"] == {"last_id": 4}
+    assert data.rows("people") == [
+        {"id": "1", "name": "Ada, Countess"},
+        {"id": "2", "name": None},
+        {"id": 3, "name": "Linus"},
+        {"id": 4, "name": "Grace"},
+    ]
+    assert data.state == {"cursor": 4} and data.stream_states == {"people": {"last_id": 4}}
+    assert os.listdir(data.spool_dir) == []  # the host deleted the file
+    # a second run sees the committed state, and another call in between still works
+    assert plugin.call("runner/validate", call_params(kind="loader"))["result"] == {"diagnostics": []}
+    response, _ = serve_data(plugin, data, plugin.request("runner/run", loader_params(data)))
+    assert response["result"]["payload"]["before"] == {"cursor": 4}
+
+
+def test_a_refused_request_fails_the_run_with_the_hosts_category_and_code(spawn, tmp_path: Path) -> None:
+    plugin, data = data_started(spawn, tmp_path)
+    response, requests = serve_data(plugin, data, plugin.request("runner/run", loader_params(data, how="stray")))
+    assert [m["method"] for m in requests] == ["data/write"]
+    error = response["error"]
+    assert error["code"] == -32000 and error["data"] == {"category": "DATA", "code": "stream_not_open", "retryable": False}
+    assert error["message"].startswith("data/write: stream 'nobody' is not open")
+    assert "dltaf.sh: data/write: stream 'nobody' is not open" in plugin.stderr()
+    # a file outside the spool is refused before the host sees it
+    response, requests = serve_data(plugin, data, plugin.request("runner/run", loader_params(data, how="outside")))
+    assert requests == [] and response["result"] == {"status": "failed", "message": "refused with status 2"}
+    assert "is not a file directly inside the spool folder" in plugin.stderr()
+
+
+def test_cancel_while_a_data_answer_is_awaited_is_32800_and_a_late_answer_is_dropped(spawn, tmp_path: Path) -> None:
+    plugin, data = data_started(spawn, tmp_path)
+    request_id = plugin.request("runner/run", loader_params(data))
+    while "method" not in (message := plugin.read()) or "id" not in message:
+        pass
+    assert message["method"] == "data/open"
+    cancel(plugin, request_id)
+    response, _ = plugin.response(request_id)
+    assert response["error"]["code"] == -32800
+    plugin.send({"jsonrpc": "2.0", "id": message["id"], "result": {"stream": "people", "table": "people", "state": None}})
+    # the next run is not confused by the late answer
+    data.run_params()
+    response, requests = serve_data(plugin, data, plugin.request("runner/run", loader_params(data)))
+    assert response["result"]["status"] == "success", response
+    assert requests[0]["id"] == 2
+
+
+def test_end_of_input_while_a_data_answer_is_awaited_ends_the_run_and_exits_0(spawn, tmp_path: Path) -> None:
+    plugin, data = data_started(spawn, tmp_path)
+    request_id = plugin.request("runner/run", loader_params(data))
+    while "method" not in (message := plugin.read()) or "id" not in message:
+        pass
+    plugin.close_stdin()
+    response, _ = plugin.response(request_id)
+    assert response["error"]["code"] == -32800
+    assert plugin.wait() == 0

@@ -11,6 +11,7 @@ dltaf_runner demo_rows rows_run rows_validate "Counts pretend rows"
 dltaf_runner sleepy sleepy_run
 dltaf_runner chatty chatty_run
 dltaf_runner misbehaving misbehaving_run
+dltaf_runner loader loader_run "" "Loads rows with the data feature (data.v1)"
 dltaf_hook guard guard_hook "pre_run post_run"
 dltaf_check demo_check check_run check_applies "A check that does what its config says"
 dltaf_check always always_run
@@ -76,6 +77,40 @@ misbehaving_run() {
     fail_bad_category) dltaf_fail "odd category" NOPE ;;
     nested_fail) (dltaf_fail "failed in a subshell" DATA) || true ;;
   esac
+}
+
+# With data.v1: opens `people`, hands over a CSV spool file and an inline batch, checkpoints, and answers
+# what it saw. source.how: stray (writes to a stream never opened, under set -e), outside (a file outside
+# the spool).
+loader_run() {
+  local file before stream_before how
+  if ! dltaf_data_enabled; then
+    dltaf_run_result success "no data feature" '' "$(jq -cn --arg out "$(dltaf_data_open people 2>&1; echo "status $?")" '{payload: {open: $out}}')"
+    return
+  fi
+  how=$(dltaf_manifest '.source.how // "load"')
+  before=$(dltaf_data_state)
+  stream_before=$(dltaf_data_state people)
+  case $how in
+    stray) dltaf_data_write_rows nobody '["id"]' <<<'[1]' ;; # fails: set -e ends the handler
+    outside)
+      dltaf_data_write_file people /etc/hostname csv || dltaf_run_result failed "refused with status $?"
+      return
+      ;;
+  esac
+  dltaf_data_open people id '{"write_disposition": "merge"}'
+  local opened=$DLTAF_DATA_RESULT
+  file=$(dltaf_data_spool_file .csv)
+  printf 'id,name\n1,"Ada, Countess"\n2,\n' >"$file"
+  dltaf_data_write_file people "$file" csv
+  local wrote=$DLTAF_DATA_RESULT
+  printf '[3, "Linus"]\n[4, "Grace"]\n' | dltaf_data_write_rows people '["id", "name"]'
+  dltaf_data_checkpoint '{"cursor": 4}' '{"people": {"last_id": 4}}'
+  dltaf_run_result success "4 rows" '{"rows_count": 4}' "$(jq -cn --argjson before "$before" --argjson stream "$stream_before" \
+    --argjson opened "$opened" --argjson wrote "$wrote" --argjson checkpoint "$DLTAF_DATA_RESULT" \
+    --argjson after "$(dltaf_data_state)" --argjson stream_after "$(dltaf_data_state people)" --arg file "$file" \
+    '{payload: {before: $before, stream: $stream, opened: $opened, wrote: $wrote, checkpoint: $checkpoint,
+      after: $after, stream_after: $stream_after, file: $file}}')"
 }
 
 guard_hook() {

@@ -1,5 +1,5 @@
-// dltaf sample runner `json_lines`: counts the records of a JSON-lines file (`source.path`, relative to the
-// manifest's folder) or http:// URL (`source.url`), up to `source.limit`, and copies them to `source.output`.
+// dltaf sample runner `json_lines`: counts the records of a JSON-lines file `source.path` (relative to the manifest's
+// folder) or http:// URL `source.url`, up to `source.limit`, copies them to `source.output` and loads them (data.v1).
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setImmediate as yieldToEvents } from "node:timers/promises";
@@ -10,8 +10,7 @@ const resolve = (call, file) => path.resolve(call.context.manifest_dir ?? ".", f
 
 function validate(call) {
   const { path: file, url, limit } = call.manifest.source ?? {};
-  const found = [];
-  const problem = (message, pointer) => found.push(Diagnostic.error(message, { path: pointer }));
+  const found = [], problem = (message, pointer) => found.push(Diagnostic.error(message, { path: pointer }));
   if (!file === !url) problem("set exactly one of source.path and source.url", "/source");
   if (file !== undefined && typeof file !== "string") problem("source.path must be a string", "/source/path");
   if (url !== undefined && !/^https?:\/\//.test(url)) problem("source.url must be an http:// URL", "/source/url");
@@ -50,9 +49,10 @@ plugin.runner("json_lines", async (call) => {
     }
   }
   call.state({ records: records.length });
-  if (typeof source.output === "string") {
-    await writeFile(resolve(call, source.output), records.map((record) => `${JSON.stringify(record)}\n`).join(""));
-  }
+  if (typeof source.output === "string") await writeFile(resolve(call, source.output), records.map((r) => `${JSON.stringify(r)}\n`).join(""));
+  const bad = records.findIndex((record) => record === null || typeof record !== "object" || Array.isArray(record)) + 1;
+  if (call.dataEnabled && bad) return { status: "failed", message: `record ${bad} is not a JSON object` };
+  if (call.dataEnabled) await call.write(source.stream ?? "records", records); // into the destination, batched by the SDK
   return { status: "success", message: `${records.length} records`, load_metrics: { rows_count: records.length } };
 }, { validate, description: "Counts (and copies) the records of a JSON-lines file or URL" });
 
