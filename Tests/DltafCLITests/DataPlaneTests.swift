@@ -292,8 +292,11 @@ extension DataPlaneTests {
         let run = try await workspace.dltaf(["exec", "m.yaml", "--json"])
         #expect(run.status == status, "\(contract): \(run.stderr)")
         if status != 0 { #expect(try run.json()["error"]?["code"] == "schema_contract") }
-        let columns = try await sqlite(workspace, "select group_concat(name, ',') from pragma_table_info('weird_stream')")
-        for name in ["order_id", "select", "na_ve", "quote_d", "amount"] { #expect(columns.contains(name), "\(columns)") }
+        let columns = try await sqlite(
+            workspace, "select group_concat(name, ',') from pragma_table_info('weird_stream')")
+        for name in ["order_id", "select", "na_ve", "quote_d", "amount"] {
+            #expect(columns.contains(name), "\(columns)")
+        }
         let variant = columns.contains("amount__v_text") ? ", amount__v_text" : ""
         let rows = try await sqlite(
             workspace,
@@ -304,5 +307,25 @@ extension DataPlaneTests {
         #expect(count == String(expected.split(separator: "|").first ?? ""), "\(contract): \(rows)")
         if contract == "evolve" { #expect(rows.contains("lots"), "the text went to a variant column: \(rows)") }
         if contract != "evolve" { #expect(!rows.contains("lots"), "\(contract) kept the value: \(rows)") }
+    }
+}
+
+extension DataPlaneTests {
+    @Test("replace: a killed run leaves the old table; the next replace starts from no state and swaps in all rows")
+    func replaceStartsOver() async throws {
+        let workspace = try workspace()
+        defer { workspace.remove() }
+        let replace = { (source: String) in
+            Self.manifest(source: source).replacingOccurrences(
+                of: "write_disposition: append", with: "write_disposition: replace")
+        }
+        try workspace.write("m.yaml", replace("rows: 1000, every: 1000"))
+        #expect(try await workspace.dltaf(["exec", "m.yaml"]).status == 0)
+        try workspace.write("m.yaml", replace("rows: 3000, every: 1000, die_after: 2"))
+        #expect(try await workspace.dltaf(["exec", "m.yaml"]).status == 1)
+        #expect(try await sqlite(workspace, "select count(*), max(id) from numbers") == "1000|1000")
+        try workspace.write("m.yaml", replace("rows: 3000, every: 1000"))
+        #expect(try await workspace.dltaf(["exec", "m.yaml"]).status == 0)
+        #expect(try await sqlite(workspace, "select count(*), min(id), max(id) from numbers") == "3000|1|3000")
     }
 }

@@ -17,17 +17,20 @@ final class LoadPlane: Sendable {
     let spoolDirectory: String
     /// Where the rows go (the run's audit goes there too).
     let destination: DestinationConfiguration
+    /// The run's write disposition, for streams that do not name one.
+    let writeDisposition: String
     private let session: LoadSession
     private let progress: LoadProgress
     private let failure = Mutex<RunError?>(nil)
     private let serving = Mutex(true)
 
     private init(
-        session: LoadSession, destination: DestinationConfiguration, parameters: RunnerDataParams,
-        spoolDirectory: String, progress: LoadProgress
+        session: LoadSession, destination: DestinationConfiguration, writeDisposition: String,
+        parameters: RunnerDataParams, spoolDirectory: String, progress: LoadProgress
     ) {
         self.session = session
         self.destination = destination
+        self.writeDisposition = writeDisposition
         self.parameters = parameters
         self.spoolDirectory = spoolDirectory
         self.progress = progress
@@ -55,13 +58,17 @@ final class LoadPlane: Sendable {
                 writeDisposition: DltafLoad.WriteDisposition(rawValue: writeDisposition) ?? .replace,
                 schemaContract: schemaContract.flatMap(SchemaContract.init(rawValue:)) ?? .evolve,
                 spoolDirectory: spool)
-            let committed = try session.committedState()
+            // A replace reloads everything into a fresh staging table, so its runner starts from no state: resuming
+            // from a cursor would swap in a table without the rows before it.
+            let replacing = writeDisposition == DltafLoad.WriteDisposition.replace.rawValue
+            let committed = replacing ? CommittedState(pipeline: nil, streams: [:]) : try session.committedState()
             let parameters = RunnerDataParams(
                 spoolDirectory: spool, state: committed.pipeline ?? .null,
                 streams: JSONObject(committed.streams.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
                 loadID: runID, destination: .init(name: destination.name, dataset: dataset))
             return LoadPlane(
-                session: session, destination: destination, parameters: parameters, spoolDirectory: spool,
+                session: session, destination: destination, writeDisposition: writeDisposition, parameters: parameters,
+                spoolDirectory: spool,
                 progress: LoadProgress(console: console))
         } catch {
             try? FileManager.default.removeItem(atPath: spool)
@@ -118,7 +125,11 @@ final class LoadPlane: Sendable {
                 stream: request.stream, table: request.table, columns: columns, primaryKey: request.primaryKey ?? [],
                 writeDisposition: request.writeDisposition.flatMap { DltafLoad.WriteDisposition(rawValue: $0.rawValue) }
             ))
-        return DataOpenResult(stream: opened.stream, table: opened.table, state: opened.state ?? .null).json
+        // As for the run: a stream that replaces its table starts from no state.
+        let replacing = (request.writeDisposition?.rawValue ?? writeDisposition) == "replace"
+        return DataOpenResult(
+            stream: opened.stream, table: opened.table, state: replacing ? .null : opened.state ?? .null
+        ).json
     }
 
     private func write(_ params: JSONValue) throws(LoadError) -> JSONValue {
