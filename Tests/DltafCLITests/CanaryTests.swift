@@ -85,6 +85,7 @@ struct CanaryTests {
         ["plugins", "list", "--manifest", "m.yaml"],
         ["plugins", "describe", "acme.echo"],
         ["runs", "list"],
+        ["state", "show", "--manifest", "m.yaml", "--json"],
         ["runs", "list", "--json", "--manifest", "m.yaml"],
     ]
 
