@@ -1,7 +1,8 @@
 import CDltafClients
 
-/// One stream's rows into SQLite: a prepared INSERT reused for every row (re-prepared when columns are added),
-/// bound cell by cell. `merge` upserts by the key; `replace` fills `<table>__dltaf_stage` and renames it over
+/// One stream's rows into SQLite: prepared INSERTs of up to 64 rows each (one statement step per 64 rows
+/// instead of per row), reused until columns are added, bound cell by cell; the rest of a batch goes through
+/// a one-row INSERT at the next flush. `merge` upserts by the key; `replace` fills `<table>__dltaf_stage` and renames it over
 /// the table at the final commit.
 final class SQLiteTableSink: TableSink {
     let table: String
@@ -11,9 +12,17 @@ final class SQLiteTableSink: TableSink {
     private let target: String
     private var columns: [ColumnSchema]
     private var created: Bool
+    /// One-row and multi-row INSERTs.
     private var insert: SQLiteStatement?
-    /// The text of the current row, bound without a copy by SQLite (one malloc and copy less per value).
+    private var batchInsert: SQLiteStatement?
+    /// Rows waiting for the multi-row INSERT, cells back to back.
+    private var pending: [Cell] = []
+    private var pendingRows = 0
+    /// The text of the rows being bound, bound without a copy by SQLite (one malloc and copy less per value).
     private var arena = TextArena()
+
+    /// Rows per multi-row INSERT, within SQLite's limit of bound parameters.
+    private var batchRows: Int { max(1, min(64, 32_000 / max(1, columns.count))) }
 
     init(connection: SQLiteConnection, plan: SinkPlan) throws(LoadError) {
         self.connection = connection
@@ -38,8 +47,10 @@ final class SQLiteTableSink: TableSink {
     }
 
     func columnsChanged(_ columns: [ColumnSchema], added: [ColumnSchema]) throws(LoadError) {
+        try flush()
         self.columns = columns
         insert = nil
+        batchInsert = nil
         guard created else { return }
         for column in added {
             try connection.exec(
@@ -49,57 +60,84 @@ final class SQLiteTableSink: TableSink {
     }
 
     func append(_ cells: [Cell]) throws(LoadError) {
-        let statement = try insertStatement()
+        pending.append(contentsOf: cells)
+        pendingRows += 1
+        guard pendingRows == batchRows else { return }
+        if batchInsert == nil { batchInsert = try prepareInsert(rows: batchRows) }
+        guard let batchInsert else { return }
+        try run(batchInsert, pending[...])
+        pending.removeAll(keepingCapacity: true)
+        pendingRows = 0
+    }
+
+    func flush() throws(LoadError) {
+        guard pendingRows > 0 else { return }
+        if insert == nil { insert = try prepareInsert(rows: 1) }
+        guard let insert else { return }
+        let width = pending.count / pendingRows
+        for start in stride(from: 0, to: pending.count, by: max(1, width)) {
+            try run(insert, pending[start..<(start + width)])
+        }
+        pending.removeAll(keepingCapacity: true)
+        pendingRows = 0
+    }
+
+    func prepareCommit() throws(LoadError) { try flush() }
+
+    func abandon() {
+        pending.removeAll()
+        pendingRows = 0
+    }
+
+    /// Binds `cells` to the statement's parameters in order and steps it once.
+    private func run(_ statement: SQLiteStatement, _ cells: ArraySlice<Cell>) throws(LoadError) {
         arena.reset(for: cells)
-        for index in cells.indices {
-            let position = Int32(index + 1)
+        var position: Int32 = 1
+        for cell in cells {
             let code: Int32
-            if case .text(let text) = cells[index] {
+            if case .text(let text) = cell {
                 let (start, length) = arena.store(text)
                 code = dltaf_lite_bind_text_static(statement.handle, position, start, length)
             } else {
-                code = statement.bind(cells[index], at: position)
+                code = statement.bind(cell, at: position)
             }
             guard code == DLTAF_LITE_OK else { throw connection.failure(code, "binding a value of \(table)") }
+            position += 1
         }
         let code = statement.step()
         statement.reset()
         guard code == DLTAF_LITE_DONE else { throw connection.failure(code, "inserting into \(table)") }
     }
 
-    func flush() throws(LoadError) {}
-
-    func prepareCommit() throws(LoadError) {}
-
-    func abandon() {}
-
     func finishRun() throws(LoadError) {
+        try flush()
         guard plan.disposition == .replace else { return }
         if !created { try create() }
         insert = nil
+        batchInsert = nil
         try connection.exec(
             "DROP TABLE IF EXISTS \(NameNormalizer.quote(table)); ALTER TABLE \(NameNormalizer.quote(target)) "
                 + "RENAME TO \(NameNormalizer.quote(table))", "swapping the staging table of \(table) in")
     }
 
-    private func insertStatement() throws(LoadError) -> SQLiteStatement {
-        if let insert { return insert }
+    /// `INSERT … VALUES (…), (…)` for `rows` rows; for merge with the upsert clause (within one statement the
+    /// rows are applied in order, so the last row of a key still wins).
+    private func prepareInsert(rows: Int) throws(LoadError) -> SQLiteStatement {
         if !created { try create() }
         let names = columns.map { NameNormalizer.quote($0.name) } + ["\"\(StagingNames.loadIDColumn)\""]
         // The load id is a literal: one bind less per row.
         let values = Array(repeating: "?", count: columns.count) + [SQLLiteral.string(plan.loadID)]
+        let group = "(" + values.joined(separator: ", ") + ")"
         var sql =
             "INSERT INTO \(NameNormalizer.quote(target)) (\(names.joined(separator: ", "))) "
-            + "VALUES (\(values.joined(separator: ", ")))"
+            + "VALUES \(Array(repeating: group, count: rows).joined(separator: ", "))"
         if plan.disposition == .merge {
             let keys = plan.primaryKey.map(NameNormalizer.quote).joined(separator: ", ")
             let updates = names.filter { name in !plan.primaryKey.contains { NameNormalizer.quote($0) == name } }
                 .map { "\($0) = excluded.\($0)" }
             sql += " ON CONFLICT (\(keys)) DO UPDATE SET \(updates.joined(separator: ", "))"
         }
-        let statement = try connection.prepare(sql, "preparing the insert into \(table)")
-        insert = statement
-        return statement
+        return try connection.prepare(sql, "preparing the insert into \(table)")
     }
 
     private func create() throws(LoadError) {

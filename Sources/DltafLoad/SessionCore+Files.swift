@@ -24,8 +24,17 @@ extension SessionCore {
         var written = 0
         var lastKeys: [String] = []
         var lastNames: [String] = []
+        var flat = FlatJSONLine()
         try ChunkedFile(path: path).forEachLine { bytes, line throws(LoadError) in
             guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+            if flat.scan(bytes) {
+                if flat.keysChanged || lastNames.count != flat.keys.count {
+                    lastNames = try atLine(line, load.normalizedNames(flat.keys))
+                    lastKeys = []
+                }
+                if try atLine(line, load.add(names: lastNames, values: flat.values)) { written += 1 }
+                return
+            }
             let value: JSONValue
             do {
                 value = try JSONParser.parse(bytes)
@@ -37,8 +46,9 @@ extension SessionCore {
             }
             // Lines of one file mostly share their keys: normalise them once.
             if object.keys != lastKeys {
-                lastNames = try load.normalizedNames(object.keys)
+                lastNames = try atLine(line, load.normalizedNames(object.keys))
                 lastKeys = object.keys
+                flat = FlatJSONLine()
             }
             if try atLine(line, load.add(names: lastNames, values: object.values)) { written += 1 }
         }

@@ -1,4 +1,4 @@
-/// One row's text bytes in a buffer that does not move while the row is bound: SQLite reads them in place
+/// The text bytes of the rows being bound in a buffer that does not move while the row is bound: SQLite reads them in place
 /// (`SQLITE_STATIC`) instead of copying each value into memory of its own.
 struct TextArena: ~Copyable {
     private var storage: UnsafeMutableRawPointer
@@ -13,7 +13,7 @@ struct TextArena: ~Copyable {
     deinit { storage.deallocate() }
 
     /// Makes room for every text cell of `cells`; pointers from earlier rows become invalid.
-    mutating func reset(for cells: [Cell]) {
+    mutating func reset(for cells: ArraySlice<Cell>) {
         used = 0
         var needed = 0
         for cell in cells {

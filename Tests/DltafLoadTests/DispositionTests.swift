@@ -74,6 +74,24 @@ struct DispositionTests {
         }
     }
 
+    @Test("merge: repeated keys within large batches keep the last row", arguments: Backend.allCases)
+    func mergeLargeBatches(backend: Backend) async throws {
+        try await backend.with { harness in
+            let session = try harness.session(disposition: .merge)
+            try session.open(StreamDeclaration(stream: "many", columns: columns, primaryKey: ["id"]))
+            let rows: [[JSONValue]] = (0..<1000).map { [.int($0 % 70), .string("v\($0)")] }
+            try session.write(stream: "many", columns: ["id", "name"], rows: rows)
+            let summary = try session.finish()
+            #expect(summary.tables.first?.rowsAfter == 70)
+            let stored = try harness.query("SELECT id, name FROM many ORDER BY id")
+            let expected: [[String?]] = (0..<70).map { key in
+                let last = (0..<1000).last { $0 % 70 == key } ?? 0
+                return [String(key), "v\(last)"]
+            }
+            #expect(stored == expected)
+        }
+    }
+
     @Test("merge refuses a stream without a key and rows whose key is null", arguments: Backend.allCases)
     func mergeNeedsKeys(backend: Backend) async throws {
         try await backend.with { harness in

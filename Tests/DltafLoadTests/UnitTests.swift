@@ -68,6 +68,35 @@ struct UnitTests {
         }
     }
 
+    @Test("the flat NDJSON scanner agrees with JSONParser or leaves the line to it")
+    func flatLines() throws {
+        let lines = [
+            #"{"id": 1, "name": "a", "x": -2.5e3, "ok": true, "none": null}"#, #"{"id":-9223372036854775808}"#,
+            #"{"id": 9223372036854775808}"#, #"{"a": "naïve ☃"}"#, #"{"a": "esc"aped"}"#, #"{"a": "A"}"#,
+            #"{"a": {"nested": 1}}"#, #"{"a": [1]}"#, #"{"a": 1, "a": 2}"#, #"{"a": 01}"#, #"{"a": 1.}"#,
+            #"{"a": 1,}"#, #"{}"#, #"  { "a" : 0 , "b" : -0.0 }  "#, #"{"a": tru}"#, #"[1]"#, #"{"a": 1} x"#,
+            #"{"a": 1e400}"#, #"{"a": 12345678901234567890123}"#,
+        ]
+        var scanner = FlatJSONLine()
+        for line in lines {
+            let bytes = Array(line.utf8)
+            let flat = bytes.withUnsafeBufferPointer { scanner.scan($0) }
+            guard flat else { continue }
+            let parsed = try JSONParser.parse(bytes)
+            #expect(parsed.objectValue?.keys == scanner.keys, "\(line)")
+            #expect(parsed.objectValue?.values == scanner.values, "\(line)")
+        }
+        let first = Array(#"{"id": 1, "n": "a"}"#.utf8)
+        let second = Array(#"{"id": 2, "n": "b"}"#.utf8)
+        #expect(first.withUnsafeBufferPointer { scanner.scan($0) })
+        #expect(scanner.keysChanged)
+        #expect(second.withUnsafeBufferPointer { scanner.scan($0) })
+        #expect(!scanner.keysChanged)
+        #expect(scanner.values == [2, "b"])
+        let invalid: [UInt8] = Array(#"{"a": ""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        #expect(!invalid.withUnsafeBufferPointer { scanner.scan($0) })
+    }
+
     @Test("UTF-8 validation agrees with the standard library")
     func utf8() {
         let samples: [[UInt8]] = [
