@@ -83,7 +83,8 @@ public final class LoadSession: Sendable {
     }
 
     /// `data/checkpoint`: commits the rows written since the previous checkpoint, `state` (replacing the
-    /// pipeline state; nil keeps it) and `streams` (replacing the state of each stream named) in one transaction.
+    /// pipeline state; nil keeps it, `.null` stores null) and `streams` (replacing the state of each stream
+    /// named, opened in this run or not) in one transaction, with a `_dltaf_loads` row. Returns after `COMMIT`.
     public func checkpoint(state: JSONValue?, streams: [String: JSONValue] = [:]) throws(LoadError)
         -> CheckpointResult
     {

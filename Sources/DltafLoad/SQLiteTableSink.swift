@@ -74,9 +74,10 @@ final class SQLiteTableSink: TableSink {
         guard pendingRows > 0 else { return }
         if insert == nil { insert = try prepareInsert(rows: 1) }
         guard let insert else { return }
+        // Rows may have no cells at all (a table of only `_dltaf_load_id` so far): count rows, not cells.
         let width = pending.count / pendingRows
-        for start in stride(from: 0, to: pending.count, by: max(1, width)) {
-            try run(insert, pending[start..<(start + width)])
+        for row in 0..<pendingRows {
+            try run(insert, pending[(row * width)..<((row + 1) * width)])
         }
         pending.removeAll(keepingCapacity: true)
         pendingRows = 0

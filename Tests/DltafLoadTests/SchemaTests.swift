@@ -181,6 +181,17 @@ struct SchemaEdgeTests {
         }
     }
 
+    @Test("rows whose values are all null are still rows", arguments: Backend.allCases)
+    func allNullRows(backend: Backend) async throws {
+        try await backend.with { harness in
+            let session = try harness.session()
+            try session.open(StreamDeclaration(stream: "empty"))
+            #expect(try session.write(stream: "empty", columns: ["a"], rows: [[.null], [.null], [.null]]) == 3)
+            _ = try session.finish()
+            #expect(try harness.count("empty") == 3)
+        }
+    }
+
     @Test("long names are shortened consistently and the statistics say what happened", arguments: Backend.allCases)
     func longNames(backend: Backend) async throws {
         try await backend.with { harness in
