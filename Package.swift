@@ -39,7 +39,10 @@ let package = Package(
         // libcurl, libpq and libsqlite3, opened with dlopen on first use (docs/architecture.md: start-up cost).
         .target(name: "CDltafClients", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "DltafClients", dependencies: ["CDltafClients", "DltafJSON"], swiftSettings: strictSettings),
-        .target(name: "DltafLoad", dependencies: ["CDltafClients", "DltafJSON"], swiftSettings: strictSettings),
+        .target(
+            name: "DltafLoad", dependencies: ["CDltafClients", "DltafJSON", "DltafProtocol"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "DltafSecrets",
             dependencies: ["DltafClients", "DltafJSON", "DltafManifest"],

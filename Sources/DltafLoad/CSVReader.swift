@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafProtocol
 
 /// An RFC 4180 reader fed chunk by chunk: `,` separates fields, `"` quotes (`""` is a quote inside quotes),
 /// records end at LF or CRLF, quoted fields may span lines. An empty unquoted field is NULL, `""` an empty

@@ -1,3 +1,5 @@
+import DltafProtocol
+
 /// One destination connection as the session drives it: transactions, tables, and the two bookkeeping tables.
 ///
 /// Every call blocks and is made from one thread at a time. A failure is a `LoadError` with code

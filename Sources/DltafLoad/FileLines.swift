@@ -1,3 +1,5 @@
+import DltafProtocol
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

@@ -1,26 +1,10 @@
+public import DltafProtocol
+
 /// Why a load request could not be served: the `code`, `category` and `retryable` of PROTOCOL.md §8.3, and a
 /// message that names the stream (and column) but never a password or a connection string.
 public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The codes of PROTOCOL.md §8.3.
-    public enum Code: String, Sendable, CaseIterable {
-        /// `data/write` for a stream that was never opened.
-        case streamNotOpen = "stream_not_open"
-        /// `data/open` twice for one stream.
-        case streamAlreadyOpen = "stream_already_open"
-        /// A file that is not a regular file directly inside the spool folder.
-        case fileOutsideSpool = "file_outside_spool"
-        /// A row wider or narrower than its columns, a malformed file line, a value no destination can hold.
-        case badRows = "bad_rows"
-        /// A new column or a value that does not fit its column under the `freeze` contract.
-        case schemaContract = "schema_contract"
-        /// The destination went away or refused the write.
-        case destinationFailed = "destination_failed"
-        /// A request after the session finished or aborted.
-        case noRun = "no_run"
-
-        /// `DATA` or `CONNECTIVITY`.
-        public var category: String { self == .destinationFailed ? "CONNECTIVITY" : "DATA" }
-    }
+    /// The codes of PROTOCOL.md §8.3: the protocol's own enumeration, so loader and wire cannot drift.
+    public typealias Code = DataErrorCode
 
     /// What went wrong.
     public var code: Code
@@ -37,7 +21,7 @@ public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `DATA` or `CONNECTIVITY`.
-    public var category: String { code.category }
+    public var category: String { code.category.rawValue }
 
     public var description: String { "\(code.rawValue): \(message)" }
 }

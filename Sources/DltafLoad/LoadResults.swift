@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafProtocol
 
 /// The state the destination holds for a pipeline: what `runner/run` hands the runner (PROTOCOL.md §8.1).
 public struct CommittedState: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafProtocol
 import Synchronization
 
 /// One run's loading session (PROTOCOL.md §8): streams opened by a runner, rows written into an open

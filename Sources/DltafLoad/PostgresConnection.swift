@@ -1,4 +1,5 @@
 import CDltafClients
+import DltafProtocol
 
 /// A libpq connection (opened with `dlopen`) for the loader, used from one thread at a time.
 final class PostgresConnection {

@@ -1,3 +1,5 @@
+import DltafProtocol
+
 /// One stream's rows into PostgreSQL with `COPY … FROM STDIN` (text format, sent in 1 MiB pieces).
 ///
 /// `append` copies into the table; `replace` into the real table `<table>__dltaf_stage`, renamed over the table

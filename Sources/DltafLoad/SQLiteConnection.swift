@@ -1,4 +1,5 @@
 import CDltafClients
+import DltafProtocol
 
 /// A read-write SQLite connection through libsqlite3 (opened with `dlopen`), used from one thread at a time.
 final class SQLiteConnection {

@@ -1,4 +1,5 @@
 import CDltafClients
+import DltafProtocol
 
 /// One stream's rows into SQLite: prepared INSERTs of up to 64 rows each (one statement step per 64 rows
 /// instead of per row), reused until columns are added, bound cell by cell; the rest of a batch goes through

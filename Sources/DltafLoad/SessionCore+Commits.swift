@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafProtocol
 import Foundation
 
 /// Commits: a checkpoint (rows + state + load record in one transaction), the final commit, the rollback.

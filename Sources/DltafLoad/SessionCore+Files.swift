@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafProtocol
 import Foundation
 
 /// `data/write` with a file: the spool check, then NDJSON or CSV rows through the same path as inline rows.

@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafProtocol
 import Foundation
 
 /// The state behind `LoadSession`'s lock: the destination, the open streams, the checkpoint counter and the

@@ -1,14 +1,8 @@
 import DltafJSON
+public import DltafProtocol
 
-/// How the rows of a stream reach its table.
-public enum WriteDisposition: String, Sendable, CaseIterable {
-    /// Add the rows.
-    case append
-    /// Load into `<table>__dltaf_stage` and swap it in at `finish()`, so readers never see a half-replaced table.
-    case replace
-    /// Insert or update by primary key; the last row of a key wins.
-    case merge
-}
+// `WriteDisposition` is the protocol's own enumeration (DltafProtocol): `append`; `replace` loads into
+// `<table>__dltaf_stage` and swaps it in at `finish()`; `merge` inserts or updates by key, the last row wins.
 
 /// What happens to a new column or a value that does not fit its column (dlt's contract modes).
 public enum SchemaContract: String, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafProtocol
 
 /// One open stream: its table's columns as they evolve, its schema contract, its sink and its counters.
 ///

@@ -1,5 +1,6 @@
 import DltafJSON
 import DltafLoad
+import DltafProtocol
 import Testing
 
 @Suite("Write dispositions on SQLite and PostgreSQL")

@@ -1,5 +1,6 @@
 import DltafJSON
 import DltafLoad
+import DltafProtocol
 import DltafTestSupport
 import Foundation
 import Testing

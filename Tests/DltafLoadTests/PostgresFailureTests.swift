@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafProtocol
 import DltafTestSupport
 import Testing
 

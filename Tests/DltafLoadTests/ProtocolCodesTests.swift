@@ -1,5 +1,6 @@
 import DltafJSON
 import DltafLoad
+import DltafProtocol
 import Foundation
 import Testing
 
@@ -18,7 +19,7 @@ struct ProtocolCodesTests {
             guard cells.count >= 2, cells[0] != "`code`" else { continue }
             documented[cells[0].trimmingCharacters(in: ["`"])] = cells[1].trimmingCharacters(in: ["`"])
         }
-        let ours = Dictionary(uniqueKeysWithValues: LoadError.Code.allCases.map { ($0.rawValue, $0.category) })
+        let ours = Dictionary(uniqueKeysWithValues: LoadError.Code.allCases.map { ($0.rawValue, $0.category.rawValue) })
         #expect(ours == documented)
     }
 

@@ -1,4 +1,5 @@
 import DltafJSON
+import DltafProtocol
 import Testing
 
 @testable import DltafLoad

@@ -1,5 +1,6 @@
 import DltafJSON
 import DltafLoad
+import DltafProtocol
 import Testing
 
 @Suite("State committed with the data")

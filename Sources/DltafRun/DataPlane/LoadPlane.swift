@@ -55,12 +55,12 @@ final class LoadPlane: Sendable {
         do throws(LoadError) {
             let session = try LoadSession(
                 destination: destination, pipeline: pipeline, loadID: runID,
-                writeDisposition: DltafLoad.WriteDisposition(rawValue: writeDisposition) ?? .replace,
+                writeDisposition: WriteDisposition(rawValue: writeDisposition) ?? .replace,
                 schemaContract: schemaContract.flatMap(SchemaContract.init(rawValue:)) ?? .evolve,
                 spoolDirectory: spool)
             // A replace reloads everything into a fresh staging table, so its runner starts from no state: resuming
             // from a cursor would swap in a table without the rows before it.
-            let replacing = writeDisposition == DltafLoad.WriteDisposition.replace.rawValue
+            let replacing = writeDisposition == WriteDisposition.replace.rawValue
             let committed = replacing ? CommittedState(pipeline: nil, streams: [:]) : try session.committedState()
             let parameters = RunnerDataParams(
                 spoolDirectory: spool, state: committed.pipeline ?? .null,
@@ -123,7 +123,7 @@ final class LoadPlane: Sendable {
         let opened = try session.open(
             StreamDeclaration(
                 stream: request.stream, table: request.table, columns: columns, primaryKey: request.primaryKey ?? [],
-                writeDisposition: request.writeDisposition.flatMap { DltafLoad.WriteDisposition(rawValue: $0.rawValue) }
+                writeDisposition: request.writeDisposition
             ))
         // As for the run: a stream that replaces its table starts from no state.
         let replacing = (request.writeDisposition?.rawValue ?? writeDisposition) == "replace"

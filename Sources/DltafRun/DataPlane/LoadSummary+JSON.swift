@@ -1,5 +1,6 @@
 import DltafJSON
 import DltafLoad
+import DltafProtocol
 
 extension LoadSummary {
     /// `{load_id, checkpoints, tables: [{stream, table, write_disposition, rows_*}]}`, as the result shows it.
