@@ -106,14 +106,14 @@ final class KitDataHost: Sendable {
     private func write(_ json: JSONValue, _ state: inout State) throws(RPCError) -> JSONValue {
         let request = try Self.parse { () throws(ProtocolViolation) in try DataWriteParams(json: json) }
         state.tally.writes += 1
-        guard state.open.contains(request.stream) else {
-            throw DataErrorCode.streamNotOpen.error("stream \"\(request.stream)\" was not opened with data/open")
-        }
         if state.failNextWrite {
             state.failNextWrite = false
             state.tally.injected += 1
             throw DataErrorCode.destinationFailed.error(
                 "stream \"\(request.stream)\": the destination refused the write (injected by the conformance kit)")
+        }
+        guard state.open.contains(request.stream) else {
+            throw DataErrorCode.streamNotOpen.error("stream \"\(request.stream)\" was not opened with data/open")
         }
         let rows: Int
         switch request.batch {
