@@ -8,7 +8,7 @@ import Synchronization
 struct Scenarios: Sendable {
     let kit: ConformanceKit
     let directory: String
-    private let observed = Observations()
+    let observed = Observations()
 
     /// A canary the plugin receives as a secret and must never echo.
     private let canary = "dltaf-canary-" + UUID().uuidString.prefix(8).lowercased()
@@ -16,12 +16,14 @@ struct Scenarios: Sendable {
     func runAll() async -> [ScenarioResult] {
         var results: [ScenarioResult] = []
         var provides: Provides?
+        var dataRunners: [RunnerInfo] = []
         results.append(
             await timed("handshake") {
                 let session = try await open()
                 defer { Task { await session.close() } }
                 let answer = try await session.handshake()
                 provides = answer.provides
+                if answer.features.contains(ProtocolFeature.data) { dataRunners = answer.provides.runners }
                 let total = answer.provides.runners.count + answer.provides.hooks.count + answer.provides.checks.count
                 guard total > 0 else { return (false, "the plugin provides no runner, hook or check") }
                 return (
@@ -31,11 +33,12 @@ struct Scenarios: Sendable {
             })
         guard let provides else {
             return results
-                + [
+                + ([
                     "handshake_time", "version_mismatch", "not_initialized", "unknown_method", "runner_answers",
-                    "invalid_config", "hook_events", "check_answers", "no_secret_echo", "cancel", "exit_on_eof",
-                    "exit_on_sigterm", "stdout_clean", "terminal_responses",
-                ].map {
+                    "invalid_config", "hook_events", "check_answers", "no_secret_echo", "cancel",
+                ]
+                + Self.dataScenarioNames
+                + ["exit_on_eof", "exit_on_sigterm", "stdout_clean", "terminal_responses"]).map {
                     ScenarioResult(name: $0, passed: false, detail: "not run: the handshake failed", milliseconds: 0)
                 }
         }
@@ -45,6 +48,7 @@ struct Scenarios: Sendable {
         results.append(await unknownMethod())
         results += await calls(provides)
         results.append(await cancel(provides))
+        results += await dataScenarios(dataRunners)
         results.append(await exitOnEOF())
         results.append(await exitOnSIGTERM())
         let noise = observed.noise
@@ -383,14 +387,14 @@ struct Scenarios: Sendable {
 
     // MARK: - Helpers
 
-    private func open() async throws(PluginFailure) -> KitSession {
+    func open() async throws(PluginFailure) -> KitSession {
         let session = try KitSession(
             plugin: kit.plugin, environment: kit.environment, directory: directory, limits: kit.limits)
         observed.track(session)
         return session
     }
 
-    private func timed(_ name: String, _ body: () async throws -> (Bool, String)) async -> ScenarioResult {
+    func timed(_ name: String, _ body: () async throws -> (Bool, String)) async -> ScenarioResult {
         let started = ContinuousClock.now
         let outcome: (Bool, String)
         do {
@@ -405,7 +409,7 @@ struct Scenarios: Sendable {
             name: name, passed: outcome.0, detail: outcome.1, milliseconds: started.duration(to: .now).milliseconds)
     }
 
-    private func manifest(kind: String) -> JSONValue {
+    func manifest(kind: String) -> JSONValue {
         [
             "version": 1,
             "pipeline": ["name": "dlt__conformance__to__test__raw", "destination": "test", "dataset": "raw"],
@@ -413,7 +417,7 @@ struct Scenarios: Sendable {
         ]
     }
 
-    private func context(kind: String) -> CallContext {
+    func context(kind: String) -> CallContext {
         CallContext(
             runID: KitSession.runID, startedAt: "2026-01-01T00:00:00.000Z", mode: .validate,
             manifestPath: directory + "/conformance.yaml", manifestDirectory: directory,

@@ -50,7 +50,7 @@ extension PluginConnection {
         case .request(let id, let method, let params):
             let (child, handler) = state.withLock { ($0.child, $0.requestHandler) }
             let outcome =
-                handler?(method, params)
+                handler?(id, method, params)
                 ?? .failure(RPCError(code: RPCErrorCode.methodNotFound, message: "method not found: \(method)"))
             // Serving may take a while (a load); the plugin was waiting, not idle.
             state.withLock { $0.lastMessage = .now }

@@ -47,12 +47,17 @@ public final class PluginConnection: Sendable {
         var unhealthy = false
         var watchdog: Task<Void, Never>?
         /// Answers the plugin's own requests (`data/*`); nil answers every one with "method not found".
-        var requestHandler: RequestHandler?
+        var requestHandler: IdentifiedRequestHandler?
     }
 
     /// Answers one request the plugin sent: a result, or a JSON-RPC error. Called on the reader thread, so the
     /// plugin's next message is read only after it returns: that is the pipe's backpressure.
     public typealias RequestHandler = @Sendable (_ method: String, _ params: JSONValue) -> Result<JSONValue, RPCError>
+
+    /// A `RequestHandler` that also gets the request's id (the plugin's own id space), for checks of the ids
+    /// themselves (the conformance kit).
+    public typealias IdentifiedRequestHandler =
+        @Sendable (_ id: Int, _ method: String, _ params: JSONValue) -> Result<JSONValue, RPCError>
 
     let state: Mutex<State>
     let stdoutSplitter: Mutex<LineSplitter>
@@ -78,6 +83,15 @@ public final class PluginConnection: Sendable {
 
     /// Serves the plugin's requests with `handler` from now on (nil: none are served).
     public func serveRequests(_ handler: RequestHandler?) {
+        guard let handler else {
+            serveRequests(identified: nil)
+            return
+        }
+        serveRequests(identified: { @Sendable _, method, params in handler(method, params) })
+    }
+
+    /// Serves the plugin's requests with `handler`, which also gets each request's id (nil: none are served).
+    public func serveRequests(identified handler: IdentifiedRequestHandler?) {
         state.withLock { $0.requestHandler = handler }
     }
 

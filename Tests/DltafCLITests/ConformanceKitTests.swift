@@ -44,7 +44,7 @@ struct ConformanceKitTests {
             .map { "\($0["name"]?.stringValue ?? "?"): \($0["detail"]?.stringValue ?? "")" }
         #expect(output.status == 0, "\(failing) \(output.stderr)")
         #expect(failing.isEmpty, "\(failing)")
-        #expect(report["scenarios"]?.arrayValue?.count == 15)
+        #expect(report["scenarios"]?.arrayValue?.count == 18)
     }
 
     @Test("the Swift and Python samples start fast enough (reported by the kit)")
@@ -86,6 +86,64 @@ struct ConformanceKitTests {
           esac
         done
         """
+
+    /// A runner that speaks data.v1 carelessly: it writes to a stream before opening it, a row narrower than its
+    /// columns and a file outside the spool folder, calls an unknown method with an id it already used, and reports
+    /// success whatever the host answered.
+    static let careless = """
+        #!/bin/bash
+        while IFS= read -r line; do
+          id=$(jq -r '.id // empty' <<<"$line"); method=$(jq -r '.method' <<<"$line")
+          case $method in
+            initialize)
+              echo "{\\"jsonrpc\\":\\"2.0\\",\\"id\\":$id,\\"result\\":{\\"protocol_version\\":1,\\"plugin\\":{\\"name\\":\\"careless\\",\\"version\\":\\"1\\"},\\"provides\\":{\\"runners\\":[{\\"kind\\":\\"careless\\"}]},\\"features\\":[\\"data.v1\\"]}}";;
+            runner/validate) echo "{\\"jsonrpc\\":\\"2.0\\",\\"id\\":$id,\\"result\\":{\\"diagnostics\\":[]}}";;
+            runner/run)
+              if [[ $(jq -r '.params.data.spool_dir // empty' <<<"$line") != "" ]]; then
+                for request in \\
+                  '"id":1,"method":"data/write","params":{"stream":"s","rows":{"columns":["a"],"values":[[1]]}}' \\
+                  '"id":2,"method":"data/open","params":{"stream":"s"}' \\
+                  '"id":3,"method":"data/write","params":{"stream":"s","rows":{"columns":["a","b"],"values":[[1]]}}' \\
+                  '"id":4,"method":"data/write","params":{"stream":"s","file":{"path":"/etc/hostname","format":"csv"}}' \\
+                  '"id":2,"method":"data/frobnicate","params":{}'; do
+                  echo "{\\"jsonrpc\\":\\"2.0\\",$request}"
+                  IFS= read -r answer
+                done
+              fi
+              echo "{\\"jsonrpc\\":\\"2.0\\",\\"id\\":$id,\\"result\\":{\\"status\\":\\"success\\"}}";;
+            shutdown) echo "{\\"jsonrpc\\":\\"2.0\\",\\"id\\":$id,\\"result\\":{}}";;
+            *) [[ -n $id ]] && echo "{\\"jsonrpc\\":\\"2.0\\",\\"id\\":$id,\\"error\\":{\\"code\\":-32601,\\"message\\":\\"no\\"}}";;
+          esac
+        done
+        """
+
+    @Test("the data scenarios name each request a host refuses, and a success after a failed write")
+    func dataFlaws() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.write("plugins/acme/careless", Self.careless, executable: true)
+        let output = try await workspace.dltaf(["plugins", "test", "acme.careless", "--json"], timeout: 120)
+        #expect(output.status == 1)
+        let scenarios = Dictionary(
+            uniqueKeysWithValues: (try output.json()["scenarios"]?.arrayValue ?? []).compactMap { scenario in
+                scenario["name"]?.stringValue.map { ($0, scenario) }
+            })
+        let requests = scenarios["data_requests"]?["detail"]?.stringValue ?? ""
+        #expect(scenarios["data_requests"]?["verdict"] == "fail")
+        for expected in [
+            "data/write (request 1, id 1): stream \"s\" was not opened",
+            "data/write (request 3, id 3): stream \"s\": row 0 has 1 values for 2 columns",
+            "data/write (request 4, id 4): stream \"s\": /etc/hostname is not a regular file directly inside",
+            "data/frobnicate (request 5, id 2): id 2 was already used", "method not found: data/frobnicate",
+        ] {
+            #expect(requests.contains(expected), "\(requests)")
+        }
+        #expect(scenarios["data_resume"]?["verdict"] == "fail")
+        let error = scenarios["data_error"]?["detail"]?.stringValue ?? ""
+        #expect(scenarios["data_error"]?["verdict"] == "fail")
+        #expect(error.contains("answered success"), "\(error)")
+        #expect(scenarios["runner_answers"]?["verdict"] == "pass")
+    }
 
     @Test("a flaw fails its scenarios; a baseline accepts known failures and rejects stale ones")
     func baseline() async throws {
