@@ -207,9 +207,7 @@ public struct RunResult: Sendable {
             object["finished_at"] = .string(Self.timestamp(finishedAt))
             object["duration_seconds"] = .double((finishedAt.timeIntervalSince(startedAt) * 1000).rounded() / 1000)
         }
-        var timingObject = JSONObject()
-        for (phase, milliseconds) in timings { timingObject[phase + "_ms"] = .double(milliseconds.rounded3) }
-        object["timings"] = .object(timingObject)
+
         object["plugins"] = .array(plugins.map(\.json))
         if let runner { object["runner"] = runner.json }
         object["hooks"] = .array(hooks.map(\.json))
@@ -228,6 +226,10 @@ public struct RunResult: Sendable {
         object["resources"] = ["max_rss_kb": .int(Self.maxResidentKilobytes())]
         object["exit_code"] = .int(Int(exitCode.rawValue))
         guard case .object(var document) = redactor.redact(.object(object)) else { return .null }
+        // Timings are added after redaction: a key such as `secrets_ms` would be hidden wholesale.
+        var timingObject = JSONObject()
+        for (phase, milliseconds) in timings { timingObject[phase + "_ms"] = .double(milliseconds.rounded3) }
+        document["timings"] = .object(timingObject)
         // Provenance labels are added after redaction: their keys (`..._PASSWORD`) would hide them wholesale.
         if let environment, explainConfig || !environment.isEmpty {
             document["env"] = environment.report(redactor)
