@@ -34,11 +34,14 @@ test: setup reference test-swift test-sdk lint
 reference:
 	@./scripts/reference-venv.sh
 
-# The fault-injection suite measures time bounds, and the scaffold suite builds and runs twelve generated
-# plugins, so each runs in its own invocation rather than competing for the two cores with every other suite.
+# The fault-injection suite measures time bounds, the scaffold suite builds and runs twelve generated plugins,
+# and the data-plane suites start PostgreSQL servers and load rows through real runners, so each runs in its own
+# invocation rather than competing for the two cores with the liveness bounds of every other suite.
+DATA_SUITES = DltafLoadTests|DataPlaneTests|DataPlaneFailureTests
 test-swift:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --disable-xctest --skip DltafFaultTests --skip DltafScaffoldTests
+	$(SWIFT) test --disable-xctest --skip DltafFaultTests --skip DltafScaffoldTests --skip '$(DATA_SUITES)'
+	$(SWIFT) test --disable-xctest --filter '$(DATA_SUITES)'
 	$(SWIFT) test --disable-xctest --filter DltafScaffoldTests
 	$(SWIFT) test --disable-xctest --filter DltafFaultTests
 
