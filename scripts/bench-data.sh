@@ -7,7 +7,7 @@
 #   - the same generator under dlt (a bench-only venv outside the repo, created when missing);
 #   - dltaf's peak RSS at BENCH_DATA_BIG_ROWS (default 10,000,000; 0 skips) on the fastest SQLite path.
 # PostgreSQL is a throwaway server on a free loopback port (as `nobody` under root), stopped on exit.
-# Knobs: BENCH_DATA_RUNS (3), BENCH_DATA_DLT_RUNS (2), BENCH_DATA_TRANSPORTS ("ndjson csv inline"),
+# Knobs: BENCH_DATA_RUNS (5), BENCH_DATA_DLT_RUNS (2), BENCH_DATA_TRANSPORTS ("ndjson csv inline"),
 # BENCH_DATA_PG=0 / BENCH_DATA_DLT=0 to skip, BENCH_DLT_VENV (~/.cache/dltaf-bench-venv).
 # Merges its figures into bench/results/latest.json under "data_plane". See docs/performance.md.
 set -euo pipefail
