@@ -17,7 +17,7 @@ final class SQLiteDestination: Destination {
         // the WAL at every commit, one fsync per checkpoint, which is what "durable" promises the runner.
         let synchronous = configuration.synchronousFull ? "FULL" : "NORMAL"
         try connection.exec(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=\(synchronous); PRAGMA cache_size=-65536; "
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=\(synchronous); PRAGMA cache_size=-16384; "
                 + "PRAGMA temp_store=MEMORY;", "configuring \(configuration.path)")
     }
 
