@@ -4,6 +4,9 @@
 #       against running that plugin directly on the recorded transcript; and against the Python dltaf CLI.
 #   (b) control-channel throughput: 1,000,000 notifications decoded by the host, against `cat | wc -l`
 #       of the same bytes and python3 json.loads of them.
+#   (c) manifest lint over 1,000 manifests, against the Python dltaf.
+#   (d) the data plane (scripts/bench-data.sh): BENCH_DATA_ROWS rows from a Python SDK runner into SQLite and
+#       PostgreSQL by transport, against sqlite3 .import, psql \copy and dlt; BENCH_DATA=0 skips it.
 # Medians from hyperfine; every number in one result file. See docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -152,7 +155,11 @@ result = {
         "host_over_python_json_loads": decode_rate / py_rate,
     },
 }
-json.dump(result, open(out, "w"), indent=2)
+try:  # keep the sections other scripts merge in (data_plane)
+    previous = json.load(open(out))
+except (OSError, ValueError):
+    previous = {}
+json.dump({k: v for k, v in previous.items() if k == "data_plane"} | result, open(out, "w"), indent=2)
 e, t = result["exec_overhead"], result["throughput"]
 print(f"exec (noop Swift runner)        {m['exec']*1000:8.2f} ms median")
 print(f"plugin run directly             {direct*1000:8.2f} ms median   exec/direct = {e['exec_over_direct']:.2f}x")
@@ -164,3 +171,7 @@ print(f"cat | wc -l                     {cat_rate:,.0f} lines/s")
 print(f"python json.loads               {py_rate:,.0f} msgs/s   host/python = {t['host_over_python_json_loads']:.2f}x")
 print(f"results: {out}")
 PY
+
+if [[ ${BENCH_DATA:-1} != 0 ]]; then
+    BENCH_BIN=$BIN ./scripts/bench-data.sh
+fi
