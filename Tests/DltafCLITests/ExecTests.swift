@@ -130,6 +130,22 @@ struct ExecTests {
         #expect(error?["diagnostics"]?[0]?["message"]?.stringValue?.contains("(value set with --set)") == true)
     }
 
+    @Test("a ${ENV:} or ${FILE:} placeholder in a --set value is refused, naming the argument")
+    func overridePlaceholders() async throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        try workspace.write("m.yaml", Fixtures.manifest(source: "rows: 1"))
+        for argument in ["pipeline.dev_mode=${ENV:X}", #"source.tables=["a", "${FILE:secret.txt}"]"#] {
+            let output = try await workspace.dltaf(["exec", "m.yaml", "--json", "--set", argument])
+            #expect(output.status == 2, "\(argument): \(output.stdout)")
+            let error = try output.json()["error"]
+            let message = error?["diagnostics"]?[0]?["message"]?.stringValue ?? ""
+            #expect(message.hasPrefix("--set \(argument): ${"), "\(output.stdout)")
+            #expect(message.contains("is not resolved in --set values"), "\(message)")
+            #expect(!workspace.read("calls.log").contains("runner:run"), "the plugin never ran")
+        }
+    }
+
     @Test("a runner that reports failed exits 1 and gets on_error hooks, not post_run")
     func runnerFailureStatus() async throws {
         let workspace = try Fixtures.workspace()
