@@ -146,6 +146,43 @@ struct ExecTests {
         }
     }
 
+    @Test("stdout noise and suppressed log lines are warnings of the result, not only lines on stderr")
+    func misbehaviourInWarnings() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.pythonPlugin(
+            spec: "acme.runner",
+            body: """
+                protocol_stdout = os.dup(1)
+                os.write(1, b"Loading acme v1...\\n")
+
+                @plugin.runner("acme")
+                def run(call):
+                    os.write(protocol_stdout, b"processing rows 1..100\\n")
+                    for index in range(1500):
+                        sys.stderr.write("line %d\\n" % index)
+                    sys.stderr.flush()
+                    return {"status": "success"}
+                """)
+        try workspace.write("m.yaml", Fixtures.manifest())
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let warnings = try output.json()["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(
+            warnings.contains(
+                "plugin acme.runner: stdout_noise: non-protocol output on stdout before its handshake: "
+                    + "\"Loading acme v1...\" (plugins must log to stderr) (2 such lines; the first shown)"),
+            "\(warnings)")
+        let suppressed = warnings.compactMap { warning -> Int? in
+            guard warning.hasPrefix("plugin acme.runner: "), warning.hasSuffix(" log lines suppressed (rate limit)")
+            else { return nil }
+            return Int(warning.dropFirst("plugin acme.runner: ".count).prefix { $0.isNumber })
+        }
+        #expect(suppressed.count == 1, "\(warnings)")
+        let printed = output.stderr.split(separator: "\n").filter { $0.contains("] line ") }.count
+        #expect(printed + (suppressed.first ?? 0) == 1500, "every line is printed or counted in the result")
+    }
+
     @Test("a runner that reports failed exits 1 and gets on_error hooks, not post_run")
     func runnerFailureStatus() async throws {
         let workspace = try Fixtures.workspace()
