@@ -183,6 +183,31 @@ struct ExecTests {
         #expect(printed + (suppressed.first ?? 0) == 1500, "every line is printed or counted in the result")
     }
 
+    @Test("a line over --max-line-bytes fails the call once, without a truncated-last-line warning after it")
+    func oversizedLineIsNotAlsoTruncated() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.pythonPlugin(
+            spec: "acme.runner",
+            body: """
+                protocol_stdout = os.dup(1)
+
+                @plugin.runner("acme")
+                def run(call):
+                    os.write(protocol_stdout, b'{"jsonrpc": "2.0", "id": 99, "result": "' + b"x" * 8192)
+                    time.sleep(30)
+                    return {"status": "success"}
+                """)
+        try workspace.write("m.yaml", Fixtures.manifest())
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json", "--max-line-bytes", "4096"])
+        #expect(output.status == 1, "\(output.stderr)")
+        let result = try output.json()
+        let message = result["error"]?["message"]?.stringValue ?? ""
+        #expect(message.contains("it wrote a line longer than 4096 bytes"), "\(message)")
+        #expect(!output.stderr.contains("truncated last line"), "\(output.stderr)")
+        #expect(!output.stdout.contains("truncated last line"), "\(output.stdout)")
+    }
+
     @Test("a runner that reports failed exits 1 and gets on_error hooks, not post_run")
     func runnerFailureStatus() async throws {
         let workspace = try Fixtures.workspace()
