@@ -208,6 +208,45 @@ struct ExecTests {
         #expect(!output.stdout.contains("truncated last line"), "\(output.stdout)")
     }
 
+    @Test("a runner failure names the plugin once and is printed once on stderr and once on stdout")
+    func failureOnceEach() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.pythonPlugin(
+            spec: "acme.runner",
+            body: """
+                import dltaf_plugin._results
+                dltaf_plugin._results.run_outcome = lambda value: value  # let a broken outcome reach dltaf
+
+                @plugin.runner("acme")
+                def run(call):
+                    if call.manifest["source"].get("broken"):
+                        return {"status": "weird"}
+                    sys.stderr.write("connecting to the source\\n")
+                    sys.stderr.flush()
+                    time.sleep(0.3)  # let dltaf read the stderr line before the error
+                    raise PluginError("the source said no")
+                """)
+        try workspace.write("broken.yaml", Fixtures.manifest(source: "broken: true"))
+        let broken = try await workspace.dltaf(["exec", "broken.yaml"])
+        #expect(broken.status == 1)
+        let violation = "plugin acme.runner broke the protocol during runner/run: runner/run result: \"status\""
+        #expect(broken.stdout.contains(violation), "\(broken.stdout)")
+        #expect(!(broken.stdout + broken.stderr).contains("plugin plugin:"))
+        #expect(broken.stderr.components(separatedBy: violation).count - 1 == 1, "\(broken.stderr)")
+
+        try workspace.write("failing.yaml", Fixtures.manifest())
+        let failing = try await workspace.dltaf(["exec", "failing.yaml"])
+        #expect(failing.status == 1)
+        let message = "plugin acme.runner failed runner/run: the source said no"
+        for (name, text) in [("stdout", failing.stdout), ("stderr", failing.stderr)] {
+            #expect(text.components(separatedBy: message).count - 1 == 1, "\(name): \(text)")
+            #expect(
+                text.components(separatedBy: "connecting to the source").count - 1 == 1,
+                "\(name) shows the stderr line once: \(text)")
+        }
+    }
+
     @Test("a runner that reports failed exits 1 and gets on_error hooks, not post_run")
     func runnerFailureStatus() async throws {
         let workspace = try Fixtures.workspace()

@@ -75,7 +75,7 @@ struct RunnerPhase: RunPhase {
                 reported = try RunOutcome(json: answer)
             } catch {
                 throw PluginFailure(
-                    plugin: runner.provider.origin, method: ProtocolMethod.runnerRun,
+                    plugin: runner.provider.name, method: ProtocolMethod.runnerRun,
                     reason: .protocolViolation(error.reason))
             }
             outcome = apply(reported, to: &state.result)
@@ -90,9 +90,8 @@ struct RunnerPhase: RunPhase {
             if let error = plane.error, !state.cancellation.isCancelled { outcome = .failed(error) }
         }
         state.lap("run")
-        if case .failed(let error) = outcome {
-            orchestrator.console.log(.error, source: prepared.runnerKind, error.message)
-        }
+        // A failure is not logged here: the `log` hook's on_error line says it on stderr, and the summary or the
+        // result document on stdout.
         return outcome
     }
 
