@@ -247,6 +247,37 @@ struct ExecTests {
         }
     }
 
+    @Test("a runner classifies its own failure with category, code and retryable")
+    func classifiedRunnerFailure() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.pythonPlugin(
+            spec: "acme.runner",
+            body: """
+                @plugin.runner("acme")
+                def run(call):
+                    if call.manifest["source"].get("plain"):
+                        return {"status": "failed", "message": "no reason"}
+                    return {"status": "failed", "message": "the source refused us", "category": "AUTH", "code": "bad_token",
+                            "retryable": True}
+                """)
+        try workspace.write("m.yaml", Fixtures.manifest())
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json"])
+        #expect(output.status == 1, "\(output.stderr)")
+        let error = try output.json()["error"]
+        #expect(error?["category"] == "AUTH", "\(output.stdout)")
+        #expect(error?["code"] == "bad_token")
+        #expect(error?["retryable"] == true)
+        #expect(error?["message"] == "the source refused us")
+
+        try workspace.write("plain.yaml", Fixtures.manifest(source: "plain: true"))
+        let plain = try await workspace.dltaf(["exec", "plain.yaml", "--json"])
+        let unclassified = try plain.json()["error"]
+        #expect(unclassified?["category"] == "UNKNOWN")
+        #expect(unclassified?["code"] == "runner_reported_failure")
+        #expect(unclassified?["retryable"] == nil)
+    }
+
     @Test("a runner that reports failed exits 1 and gets on_error hooks, not post_run")
     func runnerFailureStatus() async throws {
         let workspace = try Fixtures.workspace()
