@@ -5,6 +5,9 @@ public import DltafJSON
 /// A key containing dots is written in brackets and quotes: `run.plugin_settings["acme.runner"].env.X=1`.
 /// The value is read as JSON when it parses (`10`, `true`, `["a"]`, `"quoted"`) and as a plain string
 /// otherwise. Missing intermediate nodes are created: a mapping, or a list when the next step is an index.
+///
+/// Overrides are applied after templating, so a `${ENV:...}` or `${FILE:...}` placeholder in a value would reach
+/// plugins as written: such a value is refused (`override.placeholder`); the shell expands `$X` instead.
 public struct Override: Sendable, Equatable {
     /// Where the value goes.
     public var path: ManifestPath
@@ -74,8 +77,33 @@ public struct Override: Sendable, Equatable {
         guard !components.isEmpty else { throw invalid("empty key") }
         if case .index = components[0] { throw invalid("the path must start with a key") }
         self.path = ManifestPath(components)
-        self.value = (try? JSONParser.parse(raw)) ?? .string(raw)
+        let value = (try? JSONParser.parse(raw)) ?? .string(raw)
+        if let placeholder = Self.placeholder(in: value) {
+            throw ManifestError(
+                ManifestDiagnostic(
+                    code: "override.placeholder",
+                    message: "--set \(argument): \(placeholder) is not resolved in --set values (they are applied "
+                        + "after templating); let the shell expand the variable, e.g. --set \"KEY=$X\"",
+                    file: "(command line)", mark: nil, path: nil))
+        }
+        self.value = value
         self.argument = argument
+    }
+
+    /// The first `${ENV:` or `${FILE:` placeholder written in a string of `value`, as written.
+    private static func placeholder(in value: JSONValue) -> String? {
+        switch value {
+        case .string(let text):
+            for opening in ["${ENV:", "${FILE:"] {
+                guard let start = text.firstRange(of: opening) else { continue }
+                let end = text[start.lowerBound...].firstIndex(of: "}").map { text.index(after: $0) } ?? text.endIndex
+                return String(text[start.lowerBound..<end])
+            }
+            return nil
+        case .array(let items): return items.lazy.compactMap(placeholder(in:)).first
+        case .object(let object): return object.values.lazy.compactMap(placeholder(in:)).first
+        default: return nil
+        }
     }
 
     /// Applies the overrides in order.

@@ -106,7 +106,7 @@ extension PluginConnection {
     func flushStderr() {
         stderrSplitter.withLock { splitter in
             guard splitter.hasPartialLine else { return }
-            splitter.partialLinePrefix.withUnsafeBufferPointer { handleStderrLine($0) }
+            splitter.unreportedPartialLine?.withUnsafeBufferPointer { handleStderrLine($0) }
             splitter = LineSplitter(maxLineBytes: splitter.maxLineBytes)
         }
     }
@@ -126,9 +126,8 @@ extension PluginConnection {
     }
 
     func stdoutDidClose() {
-        let truncated = stdoutSplitter.withLock { splitter -> [UInt8]? in
-            splitter.hasPartialLine ? splitter.partialLinePrefix : nil
-        }
+        // An oversized line cut off by EOF already failed the calls: it is not also a truncated last line.
+        let truncated = stdoutSplitter.withLock { splitter -> [UInt8]? in splitter.unreportedPartialLine }
         if let truncated {
             events(.stdoutNoise(prefix: "truncated last line: " + Self.preview(truncated), beforeHandshake: false))
         }

@@ -70,11 +70,18 @@ public struct RunOutcome: Sendable, Equatable {
     public var tableStats: [JSONValue]
     /// Free-form data.
     public var payload: JSONValue?
+    /// How a `failed` run is classified (a plugin category: not `CANCELLED`); nil reads as `UNKNOWN`.
+    public var category: ErrorCategory?
+    /// A stable code for a `failed` run (`source_unreachable`, ...); nil reads as `runner_reported_failure`.
+    public var code: String?
+    /// Whether running again may succeed, for a `failed` run.
+    public var retryable: Bool?
 
     /// Creates an outcome.
     public init(
         status: RunnerStatus, message: String? = nil, warnings: [String] = [], loadMetrics: JSONObject? = nil,
-        tableStats: [JSONValue] = [], payload: JSONValue? = nil
+        tableStats: [JSONValue] = [], payload: JSONValue? = nil, category: ErrorCategory? = nil,
+        code: String? = nil, retryable: Bool? = nil
     ) {
         self.status = status
         self.message = message
@@ -82,6 +89,9 @@ public struct RunOutcome: Sendable, Equatable {
         self.loadMetrics = loadMetrics
         self.tableStats = tableStats
         self.payload = payload
+        self.category = category
+        self.code = code
+        self.retryable = retryable
     }
 
     /// The JSON form.
@@ -92,10 +102,16 @@ public struct RunOutcome: Sendable, Equatable {
         if let loadMetrics { object["load_metrics"] = .object(loadMetrics) }
         if !tableStats.isEmpty { object["table_stats"] = .array(tableStats) }
         if let payload { object["payload"] = payload }
+        if let category { object["category"] = .string(category.rawValue) }
+        if let code { object["code"] = .string(code) }
+        if let retryable { object["retryable"] = .bool(retryable) }
         return .object(object)
     }
 
     /// Reads the JSON form.
+    ///
+    /// - Throws: a violation when `status` is missing or unknown, or when `category` is not a plugin category,
+    ///   `code` not a non-empty string or `retryable` not a boolean.
     public init(json: JSONValue) throws(ProtocolViolation) {
         guard let raw = json["status"]?.stringValue, let parsed = RunnerStatus(rawValue: raw) else {
             throw ProtocolViolation(
@@ -108,6 +124,39 @@ public struct RunOutcome: Sendable, Equatable {
         loadMetrics = json["load_metrics"]?.objectValue
         tableStats = json["table_stats"]?.arrayValue ?? []
         payload = json["payload"]
+        let classification = try Self.classification(json)
+        category = classification.category
+        code = classification.code
+        retryable = classification.retryable
+    }
+
+    /// The optional `category`, `code` and `retryable` of `json`, checked.
+    private static func classification(_ json: JSONValue) throws(ProtocolViolation) -> (
+        category: ErrorCategory?, code: String?, retryable: Bool?
+    ) {
+        func invalid(_ member: String, _ expected: String) -> ProtocolViolation {
+            ProtocolViolation(
+                "runner/run result: \"\(member)\" must be \(expected), got \(json[member]?.jsonText ?? "nothing")")
+        }
+        var category: ErrorCategory?
+        if let member = json["category"] {
+            let names = ErrorCategory.pluginCategories.map(\.rawValue)
+            guard let raw = member.stringValue, let parsed = ErrorCategory(rawValue: raw),
+                ErrorCategory.pluginCategories.contains(parsed)
+            else { throw invalid("category", "one of " + names.joined(separator: ", ")) }
+            category = parsed
+        }
+        var code: String?
+        if let member = json["code"] {
+            guard let text = member.stringValue, !text.isEmpty else { throw invalid("code", "a non-empty string") }
+            code = text
+        }
+        var retryable: Bool?
+        if let member = json["retryable"] {
+            guard let flag = member.boolValue else { throw invalid("retryable", "a boolean") }
+            retryable = flag
+        }
+        return (category, code, retryable)
     }
 }
 

@@ -71,6 +71,10 @@ public struct LineSplitter: Sendable {
     /// The first bytes of the buffered partial line.
     public var partialLinePrefix: [UInt8] { Array(pending.prefix(256)) }
 
+    /// The first bytes of an unterminated line not reported yet, to report at EOF: nil when there is none, and
+    /// when the partial line is an oversized one being discarded (its `.oversized` event already reported it).
+    public var unreportedPartialLine: [UInt8]? { discarding || pending.isEmpty ? nil : partialLinePrefix }
+
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ handle: (Event) -> Void) {
         if discarding { return }
         if pending.count + bytes.count > maxLineBytes {

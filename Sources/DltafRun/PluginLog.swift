@@ -14,6 +14,7 @@ package final class PluginLog: Sendable {
     package let stateBox = StateBox()
     private let window = Mutex<(start: ContinuousClock.Instant, printed: Int, suppressed: Int)>((.now, 0, 0))
     private let lastProgress = Mutex<ContinuousClock.Instant?>(nil)
+    private let misbehaviour = Mutex(PluginMisbehaviour())
 
     package init(label: String, console: Console) {
         self.label = label
@@ -49,9 +50,10 @@ package final class PluginLog: Sendable {
             limited(level ?? .info, line)
         case .stdoutNoise(let prefix, let beforeHandshake):
             let when = beforeHandshake ? " before its handshake" : ""
-            limited(
-                .warning,
-                "stdout_noise: non-protocol output on stdout\(when): \"\(prefix)\" (plugins must log to stderr)")
+            let description =
+                "stdout_noise: non-protocol output on stdout\(when): \"\(prefix)\" (plugins must log to stderr)"
+            misbehaviour.withLock { $0.noise(description) }
+            limited(.warning, description)
         case .unknownNotification(let method):
             console.log(.debug, source: label, "ignored unknown notification \"\(method)\"")
         case .supervisor(let step):
@@ -65,13 +67,22 @@ package final class PluginLog: Sendable {
             defer { window.suppressed = 0 }
             return window.suppressed
         }
-        if suppressed > 0 { console.log(.warning, source: label, "\(suppressed) log lines suppressed (rate limit)") }
+        reportSuppressed(suppressed)
+    }
+
+    /// What the plugin did wrong without failing a call, for the result's warnings (after `finish()`).
+    package var warnings: [String] { misbehaviour.withLock { $0.warnings(label: label) } }
+
+    private func reportSuppressed(_ count: Int) {
+        guard count > 0 else { return }
+        misbehaviour.withLock { $0.suppressed(count) }
+        console.log(.warning, source: label, "\(count) log lines suppressed (rate limit)")
     }
 
     private func limited(_ level: LogLevel, _ line: String) {
         guard level >= console.minimumLevel else { return }
         let now = ContinuousClock.now
-        let (allowed, reportSuppressed) = window.withLock { window -> (Bool, Int) in
+        let (allowed, suppressedBefore) = window.withLock { window -> (Bool, Int) in
             var report = 0
             if window.start.duration(to: now) >= .seconds(1) {
                 report = window.suppressed
@@ -84,9 +95,7 @@ package final class PluginLog: Sendable {
             window.printed += 1
             return (true, report)
         }
-        if reportSuppressed > 0 {
-            console.log(.warning, source: label, "\(reportSuppressed) log lines suppressed (rate limit)")
-        }
+        reportSuppressed(suppressedBefore)
         if allowed { console.log(level, source: label, line) }
     }
 

@@ -25,6 +25,14 @@ package enum Provider: Sendable {
         }
     }
 
+    /// `builtin` or the plugin's spec, as failures name it (`plugin acme.runner failed ...`).
+    package var name: String {
+        switch self {
+        case .builtin: return "builtin"
+        case .plugin(let handle): return handle.spec
+        }
+    }
+
     /// Where it lives, for error messages.
     package var location: String {
         switch self {
@@ -41,7 +49,7 @@ package enum Provider: Sendable {
             do {
                 return try await builtin.handle(method: method, params: params)
             } catch {
-                throw PluginFailure(plugin: "builtin", method: method, reason: .rpcError(error))
+                throw PluginFailure(plugin: name, method: method, reason: .rpcError(error))
             }
         case .plugin(let handle):
             return try await handle.call(method, params: params, timeout: timeout)

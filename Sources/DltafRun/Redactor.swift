@@ -4,8 +4,11 @@ import Foundation
 /// Hides secrets before anything is shown or stored: logs, plugin stderr, results, plans, error messages and
 /// the result file all pass through one redactor.
 ///
-/// - By key: a mapping member whose name looks sensitive (the Python dltaf's list: password, secret, token,
-///   authorization, cookie, api_key, private_key, ...) has its value replaced wholesale.
+/// - By key: a mapping member whose name is a credential name (`SensitiveKeys`: password, secret, token,
+///   authorization, cookie, api_key, private_key, ... as whole words of the key) has its value replaced
+///   wholesale. A secret is a string: a string, list or mapping is hidden, and so is a number (YAML reads
+///   `password: 123456` as one); a boolean or a null reveals nothing and keeps its value. Under any other key
+///   nothing changes type: numbers and booleans are never rewritten.
 /// - By pattern: `Bearer`/`Basic` credentials, URL user info, `key=value` and `"key": "value"` pairs and
 ///   query parameters with a sensitive name.
 /// - By value: every secret value the run knows, and its URL-encoded and base64 forms, wherever it appears.
@@ -16,12 +19,6 @@ public struct Redactor: Sendable {
     /// Values shorter than this are not scrubbed by value (they would match ordinary text); keys and
     /// patterns still hide them.
     public static let minimumSecretLength = 4
-
-    /// Fragments that make a key sensitive (matched case-insensitively as substrings).
-    static let sensitiveFragments = [
-        "pass", "pwd", "secret", "token", "bearer", "authorization", "cookie", "session", "api_key", "api-key",
-        "apikey", "private_key", "ssl_key", "cert", "sasl", "credential", "signature",
-    ]
 
     /// RFC 3986 unreserved characters (ASCII only: `.alphanumerics` would also keep non-ASCII letters).
     private static let unreserved = CharacterSet(
@@ -58,10 +55,11 @@ public struct Redactor: Sendable {
         Redactor(secrets: Set(needles).union(secrets))
     }
 
-    /// Whether a key names a secret.
+    /// Whether a key names a credential: one of its words (snake_case, kebab-case, camelCase) is a credential
+    /// word such as `password` or `token`, or a compound such as `api_key` (see `SensitiveKeys`). `db_password`,
+    /// `apiToken` and `client-secret` are; `passed`, `bypass` and `tokens_count` are not.
     public static func isSensitiveKey(_ key: String) -> Bool {
-        let lowered = key.lowercased()
-        return sensitiveFragments.contains { lowered.contains($0) }
+        SensitiveKeys.contains(key)
     }
 
     /// The values under sensitive keys anywhere in `value`: secrets to scrub elsewhere.
@@ -132,19 +130,18 @@ public struct Redactor: Sendable {
 /// Each pattern runs only when cheap substring tests say it could match: log lines are many, and most carry
 /// no credential (regular expressions cost about a millisecond per line here; the tests cost microseconds).
 enum CredentialPatterns {
-    /// Key fragments that make a `key=value` or `"key": value` pair sensitive.
+    /// Cheap prefilter: a line without any of these cannot hold a sensitive `key=value` or `"key": "value"`
+    /// pair (whether a key found is sensitive is `Redactor.isSensitiveKey`'s decision).
     static let keyFragments = [
-        "pass", "pwd", "secret", "token", "api_key", "api-key", "apikey", "authorization", "cookie", "session",
-        "private_key", "credential", "signature", "sig",
+        "pass", "pwd", "secret", "token", "key", "authorization", "cookie", "bearer", "credential", "signature",
+        "sig",
     ]
 
     // Compiled once. Regex values are immutable, so sharing them across threads is safe.
     nonisolated(unsafe) private static let scheme = #/(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}/#
     nonisolated(unsafe) private static let userInfo = #/([A-Za-z][A-Za-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@/#
-    nonisolated(unsafe) private static let keyValue =
-        #/(?i)\b([A-Za-z0-9_.-]*(?:pass|pwd|secret|token|api[_-]?key|authorization|cookie|session|private_key|credential|signature|sig)[A-Za-z0-9_.-]*)=([^\s&;,"']+)/#
-    nonisolated(unsafe) private static let jsonPair =
-        #/(?i)("[A-Za-z0-9_.-]*(?:pass|pwd|secret|token|api[_-]?key|authorization|cookie|session|private_key|credential)[A-Za-z0-9_.-]*"\s*:\s*)"(?:[^"\\]|\\.)*"/#
+    nonisolated(unsafe) private static let keyValue = #/\b([A-Za-z0-9_.-]+)=([^\s&;,"']+)/#
+    nonisolated(unsafe) private static let jsonPair = #/("([A-Za-z0-9_.-]+)"\s*:\s*)"(?:[^"\\]|\\.)*"/#
     nonisolated(unsafe) private static let colonPair =
         #/(?i)\b(password|passwd|secret|api_key|apikey|access_token|refresh_token|client_secret)\s*:\s+([^\s,;]+)/#
 
@@ -160,11 +157,17 @@ enum CredentialPatterns {
         }
         guard keyFragments.contains(where: { lowered.contains($0) }) else { return result }
         if lowered.contains("=") {
-            result = result.replacing(keyValue) { match in "\(match.output.1)=\(hidden)" }
+            result = result.replacing(keyValue) { match in
+                Redactor.isSensitiveKey(String(match.output.1))
+                    ? "\(match.output.1)=\(hidden)" : String(match.output.0)
+            }
         }
         if lowered.contains(":") {
             if lowered.contains("\"") {
-                result = result.replacing(jsonPair) { match in "\(match.output.1)\"\(hidden)\"" }
+                result = result.replacing(jsonPair) { match in
+                    Redactor.isSensitiveKey(String(match.output.2))
+                        ? "\(match.output.1)\"\(hidden)\"" : String(match.output.0)
+                }
             }
             result = result.replacing(colonPair) { match in "\(match.output.1): \(hidden)" }
         }

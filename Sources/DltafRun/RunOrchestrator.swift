@@ -57,6 +57,8 @@ public struct RunOrchestrator: Sendable {
         _ = await AfterRunHooksPhase().run(&state, self)
         if let prepared = state.prepared {
             state.result.plugins = await prepared.plugins.shutdownAll(announce: cancellation.isCancelled)
+            // Misbehaviour that failed no call (stdout noise, suppressed log lines) is a warning of the result.
+            state.result.warnings += prepared.plugins.handles.flatMap(\.log.warnings)
             state.lap("shutdown")
         }
         state.result.finishedAt = Date()

@@ -18,6 +18,9 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [ManifestDiagnostic]
     /// The exit code this error ends the run with.
     public var exitCode: DltafExitCode
+    /// Whether running again may succeed, when the plugin that failed said so (`retryable` of its error's
+    /// `data` or of its `failed` run outcome); nil when nobody said.
+    public var retryable: Bool?
 
     /// Creates an error.
     public init(
@@ -44,6 +47,7 @@ public struct RunError: Error, Sendable, CustomStringConvertible {
         var object: JSONObject = [
             "category": .string(category.rawValue), "code": .string(code), "message": .string(message),
         ]
+        if let retryable { object["retryable"] = .bool(retryable) }
         if !diagnostics.isEmpty { object["diagnostics"] = .array(diagnostics.map(\.json)) }
         return .object(object)
     }

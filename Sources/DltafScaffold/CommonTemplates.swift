@@ -47,7 +47,8 @@ enum CommonTemplates {
 
         ## Use it in a manifest
 
-        `example.yaml` is a complete minimal manifest that uses the plugin:
+        `{{manifest_file}}` is a complete minimal manifest that uses the plugin (its file name is its
+        `pipeline.name`, as `dltaf manifest lint` requires):
 
         ```sh
         {{example_command}}
@@ -66,9 +67,9 @@ enum CommonTemplates {
 
     static func manifest(_ kind: ScaffoldKind) -> Template {
         switch kind {
-        case .runner: Template("example.yaml (runner)", runnerManifest)
-        case .hook: Template("example.yaml (hook)", hookManifest)
-        case .check: Template("example.yaml (check)", checkManifest)
+        case .runner: Template("example manifest (runner)", runnerManifest)
+        case .hook: Template("example manifest (hook)", hookManifest)
+        case .check: Template("example manifest (check)", checkManifest)
         }
     }
 
@@ -77,7 +78,7 @@ enum CommonTemplates {
         #   {{run_command}}
         version: 1
         pipeline:
-          name: dlt__{{name}}__to__example__raw
+          name: {{pipeline_name}} # = the file name (manifest lint checks it)
           destination: example
           dataset: raw
         source:
@@ -96,7 +97,7 @@ enum CommonTemplates {
         #   {{run_command}}
         version: 1
         pipeline:
-          name: dlt__{{name}}__to__example__raw
+          name: {{pipeline_name}} # = the file name (manifest lint checks it)
           destination: example
           dataset: raw
         source:
@@ -120,7 +121,7 @@ enum CommonTemplates {
         #   {{run_command}}
         version: 1
         pipeline:
-          name: dlt__{{name}}__to__example__raw
+          name: {{pipeline_name}} # = the file name (manifest lint checks it)
           destination: example
           dataset: raw
         source:

@@ -26,6 +26,10 @@ struct PluginNames: Sendable {
     }
     /// A SwiftPM package name: the segments joined with dashes (`acme-export-orders`).
     var swiftPackage: String { segments.joined(separator: "-") }
+    /// The example manifest's pipeline name: `dlt__orders__to__example__raw`.
+    var pipelineName: String { "dlt__\(name)__to__example__raw" }
+    /// The example manifest's file name, which `manifest lint` requires to be its pipeline name.
+    var manifestFile: String { pipelineName + ".yaml" }
     /// An environment variable named after the plugin (`ORDERS_EVENTS`), used by the hook example.
     var eventsVariable: String { name.uppercased() + "_EVENTS" }
 }

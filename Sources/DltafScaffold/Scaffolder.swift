@@ -18,8 +18,10 @@ public struct ScaffoldResult: Sendable {
     public var files: [String]
     /// The plugin's source file, relative to `folder`.
     public var sourceFile: String
-    /// The example manifest (also written as `example.yaml`).
+    /// The example manifest (also written as `manifestFile`).
     public var manifest: String
+    /// The example manifest's file name, relative to `folder`: its pipeline name (`dlt__x__to__example__raw.yaml`).
+    public var manifestFile: String
     /// The `DLTAF_PLUGIN_PATH` entry the spec resolves under (absolute).
     public var pluginPath: String
     /// The command that runs the example manifest, with `DLTAF_PLUGIN_PATH` set.
@@ -27,11 +29,12 @@ public struct ScaffoldResult: Sendable {
     /// The command that runs the plugin's own test, from its folder.
     public var testCommand: String
 
-    /// The `--json` form: `spec`, `folder`, `files`, `manifest`, plus `plugin_path`, `language` and `kind`.
+    /// The `--json` form: `spec`, `folder`, `files`, `manifest`, `manifest_file`, plus `plugin_path`, `language`
+    /// and `kind`.
     public var json: JSONValue {
         [
             "spec": .string(spec), "folder": .string(folder), "files": .array(files.map { .string($0) }),
-            "manifest": .string(manifest), "plugin_path": .string(pluginPath),
+            "manifest": .string(manifest), "manifest_file": .string(manifestFile), "plugin_path": .string(pluginPath),
             "language": .string(language.rawValue), "kind": .string(kind.rawValue),
         ]
     }
@@ -42,7 +45,7 @@ public struct ScaffoldResult: Sendable {
         let enter = "cd \(Quote.shellWord(folder)) && "
         var lines = ["created the \(language.rawValue) \(kind.rawValue) plugin \(spec) in \(folder)/:"]
         lines += files.map { "  " + $0 }
-        lines += ["", "A manifest that uses it (\(folder)/example.yaml):", ""]
+        lines += ["", "A manifest that uses it (\(folder)/\(manifestFile)):", ""]
         lines += manifest.split(separator: "\n").map { "    " + $0 }
         lines += [
             "", "Set DLTAF_PLUGIN_PATH=\(Quote.shellWord(pluginPath)) and run it:", "  " + runCommand, "",
@@ -89,7 +92,7 @@ public struct Scaffolder: Sendable {
         }
         let manifest = try CommonTemplates.manifest(request.kind).render(values)
         files.append(("README.md", try readme(values: values), false))
-        files.append(("example.yaml", manifest, false))
+        files.append((names.manifestFile, manifest, false))
 
         try write(files, into: folder)
         return ScaffoldResult(
@@ -97,7 +100,8 @@ public struct Scaffolder: Sendable {
             displayFolder: request.directory.hasPrefix("/")
                 ? folder : (request.directory as NSString).appendingPathComponent(names.folder),
             files: files.map(\.path), sourceFile: languageFiles(names: names).first?.path ?? "",
-            manifest: manifest, pluginPath: pluginPath, runCommand: values["run_command"] ?? "",
+            manifest: manifest, manifestFile: names.manifestFile, pluginPath: pluginPath,
+            runCommand: values["run_command"] ?? "",
             testCommand: values["test_command"] ?? "")
     }
 
@@ -130,7 +134,7 @@ public struct Scaffolder: Sendable {
     private func placeholders(
         names: PluginNames, root: SourceRoot, sdk: String, pluginPath: String, folder: String
     ) -> [String: String] {
-        let example = (folder as NSString).appendingPathComponent("example.yaml")
+        let example = (folder as NSString).appendingPathComponent(names.manifestFile)
         let sampleBin = sampleBinDirectory(root: root)
         let plugin = "DLTAF_PLUGIN_PATH=" + Quote.shellWord(pluginPath)
         let runCommand: String
@@ -163,7 +167,8 @@ public struct Scaffolder: Sendable {
             "package_name": names.swiftPackage, "product": names.installedName, "target": names.swiftTarget,
             "dltaf_path_literal": Quote.swift(root.path), "dltaf_package_literal": Quote.swift(dltafPackage),
             "plugin_path": Quote.shellWord(pluginPath), "folder_shell": Quote.shellWord(folder),
-            "sample_bin": sampleBin, "run_command": runCommand,
+            "sample_bin": sampleBin, "run_command": runCommand, "pipeline_name": names.pipelineName,
+            "manifest_file": names.manifestFile,
         ]
         values["test_command"] = testCommand
         values["example_command"] = runCommand
@@ -272,7 +277,8 @@ public struct Scaffolder: Sendable {
         values["test_note"] = try Template("README test note", testNote).render(values)
         values["files"] =
             ([("dltaf-plugin.json", "the descriptor: how dltaf starts the plugin")] + files + [
-                ("README.md", "this file"), ("example.yaml", "a minimal manifest that uses the plugin"),
+                ("README.md", "this file"),
+                (values["manifest_file"] ?? "", "a minimal manifest that uses the plugin (named after its pipeline)"),
             ]).map { "- `\($0.0)`: \($0.1)" }.joined(separator: "\n")
         return try CommonTemplates.readme.render(values) + "\n"
     }

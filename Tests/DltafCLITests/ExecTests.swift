@@ -130,6 +130,154 @@ struct ExecTests {
         #expect(error?["diagnostics"]?[0]?["message"]?.stringValue?.contains("(value set with --set)") == true)
     }
 
+    @Test("a ${ENV:} or ${FILE:} placeholder in a --set value is refused, naming the argument")
+    func overridePlaceholders() async throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        try workspace.write("m.yaml", Fixtures.manifest(source: "rows: 1"))
+        for argument in ["pipeline.dev_mode=${ENV:X}", #"source.tables=["a", "${FILE:secret.txt}"]"#] {
+            let output = try await workspace.dltaf(["exec", "m.yaml", "--json", "--set", argument])
+            #expect(output.status == 2, "\(argument): \(output.stdout)")
+            let error = try output.json()["error"]
+            let message = error?["diagnostics"]?[0]?["message"]?.stringValue ?? ""
+            #expect(message.hasPrefix("--set \(argument): ${"), "\(output.stdout)")
+            #expect(message.contains("is not resolved in --set values"), "\(message)")
+            #expect(!workspace.read("calls.log").contains("runner:run"), "the plugin never ran")
+        }
+    }
+
+    @Test("stdout noise and suppressed log lines are warnings of the result, not only lines on stderr")
+    func misbehaviourInWarnings() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.pythonPlugin(
+            spec: "acme.runner",
+            body: """
+                protocol_stdout = os.dup(1)
+                os.write(1, b"Loading acme v1...\\n")
+
+                @plugin.runner("acme")
+                def run(call):
+                    os.write(protocol_stdout, b"processing rows 1..100\\n")
+                    for index in range(1500):
+                        sys.stderr.write("line %d\\n" % index)
+                    sys.stderr.flush()
+                    return {"status": "success"}
+                """)
+        try workspace.write("m.yaml", Fixtures.manifest())
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let warnings = try output.json()["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(
+            warnings.contains(
+                "plugin acme.runner: stdout_noise: non-protocol output on stdout before its handshake: "
+                    + "\"Loading acme v1...\" (plugins must log to stderr) (2 such lines; the first shown)"),
+            "\(warnings)")
+        let suppressed = warnings.compactMap { warning -> Int? in
+            guard warning.hasPrefix("plugin acme.runner: "), warning.hasSuffix(" log lines suppressed (rate limit)")
+            else { return nil }
+            return Int(warning.dropFirst("plugin acme.runner: ".count).prefix { $0.isNumber })
+        }
+        #expect(suppressed.count == 1, "\(warnings)")
+        let printed = output.stderr.split(separator: "\n").filter { $0.contains("] line ") }.count
+        #expect(printed + (suppressed.first ?? 0) == 1500, "every line is printed or counted in the result")
+    }
+
+    @Test("a line over --max-line-bytes fails the call once, without a truncated-last-line warning after it")
+    func oversizedLineIsNotAlsoTruncated() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.pythonPlugin(
+            spec: "acme.runner",
+            body: """
+                protocol_stdout = os.dup(1)
+
+                @plugin.runner("acme")
+                def run(call):
+                    os.write(protocol_stdout, b'{"jsonrpc": "2.0", "id": 99, "result": "' + b"x" * 8192)
+                    time.sleep(30)
+                    return {"status": "success"}
+                """)
+        try workspace.write("m.yaml", Fixtures.manifest())
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json", "--max-line-bytes", "4096"])
+        #expect(output.status == 1, "\(output.stderr)")
+        let result = try output.json()
+        let message = result["error"]?["message"]?.stringValue ?? ""
+        #expect(message.contains("it wrote a line longer than 4096 bytes"), "\(message)")
+        #expect(!output.stderr.contains("truncated last line"), "\(output.stderr)")
+        #expect(!output.stdout.contains("truncated last line"), "\(output.stdout)")
+    }
+
+    @Test("a runner failure names the plugin once and is printed once on stderr and once on stdout")
+    func failureOnceEach() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.pythonPlugin(
+            spec: "acme.runner",
+            body: """
+                import dltaf_plugin._results
+                dltaf_plugin._results.run_outcome = lambda value: value  # let a broken outcome reach dltaf
+
+                @plugin.runner("acme")
+                def run(call):
+                    if call.manifest["source"].get("broken"):
+                        return {"status": "weird"}
+                    sys.stderr.write("connecting to the source\\n")
+                    sys.stderr.flush()
+                    time.sleep(0.3)  # let dltaf read the stderr line before the error
+                    raise PluginError("the source said no")
+                """)
+        try workspace.write("broken.yaml", Fixtures.manifest(source: "broken: true"))
+        let broken = try await workspace.dltaf(["exec", "broken.yaml"])
+        #expect(broken.status == 1)
+        let violation = "plugin acme.runner broke the protocol during runner/run: runner/run result: \"status\""
+        #expect(broken.stdout.contains(violation), "\(broken.stdout)")
+        #expect(!(broken.stdout + broken.stderr).contains("plugin plugin:"))
+        #expect(broken.stderr.components(separatedBy: violation).count - 1 == 1, "\(broken.stderr)")
+
+        try workspace.write("failing.yaml", Fixtures.manifest())
+        let failing = try await workspace.dltaf(["exec", "failing.yaml"])
+        #expect(failing.status == 1)
+        let message = "plugin acme.runner failed runner/run: the source said no"
+        for (name, text) in [("stdout", failing.stdout), ("stderr", failing.stderr)] {
+            #expect(text.components(separatedBy: message).count - 1 == 1, "\(name): \(text)")
+            #expect(
+                text.components(separatedBy: "connecting to the source").count - 1 == 1,
+                "\(name) shows the stderr line once: \(text)")
+        }
+    }
+
+    @Test("a runner classifies its own failure with category, code and retryable")
+    func classifiedRunnerFailure() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        try workspace.pythonPlugin(
+            spec: "acme.runner",
+            body: """
+                @plugin.runner("acme")
+                def run(call):
+                    if call.manifest["source"].get("plain"):
+                        return {"status": "failed", "message": "no reason"}
+                    return {"status": "failed", "message": "the source refused us", "category": "AUTH", "code": "bad_token",
+                            "retryable": True}
+                """)
+        try workspace.write("m.yaml", Fixtures.manifest())
+        let output = try await workspace.dltaf(["exec", "m.yaml", "--json"])
+        #expect(output.status == 1, "\(output.stderr)")
+        let error = try output.json()["error"]
+        #expect(error?["category"] == "AUTH", "\(output.stdout)")
+        #expect(error?["code"] == "bad_token")
+        #expect(error?["retryable"] == true)
+        #expect(error?["message"] == "the source refused us")
+
+        try workspace.write("plain.yaml", Fixtures.manifest(source: "plain: true"))
+        let plain = try await workspace.dltaf(["exec", "plain.yaml", "--json"])
+        let unclassified = try plain.json()["error"]
+        #expect(unclassified?["category"] == "UNKNOWN")
+        #expect(unclassified?["code"] == "runner_reported_failure")
+        #expect(unclassified?["retryable"] == nil)
+    }
+
     @Test("a runner that reports failed exits 1 and gets on_error hooks, not post_run")
     func runnerFailureStatus() async throws {
         let workspace = try Fixtures.workspace()

@@ -305,6 +305,22 @@ struct LintCommandTests {
         }
     }
 
+    @Test func jsonReportKeepsItsCountsAsNumbers() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let name = "dlt__a__to__clickhouse__raw"
+        try workspace.write(
+            "m/\(name).yaml",
+            "version: 1\npipeline: {name: \(name), destination: clickhouse, dataset: raw}\n"
+                + "source: {kind: mongodb, database: app}\n")
+        let output = try await lint(workspace, ["m", "--json"])
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        let json = try output.json()
+        #expect(json["passed"] == 1, "passed is a count, not a secret: \(output.stdout)")
+        #expect(json["checked"] == 1)
+        #expect(!output.stdout.contains("***redacted***"))
+    }
+
     @Test func usageErrorsExitTwo() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }

@@ -162,6 +162,16 @@ struct LineSplitterTests {
         #expect(!splitter.hasPartialLine)
     }
 
+    @Test func anOversizedPartialLineIsNotUnreported() {
+        var splitter = LineSplitter(maxLineBytes: 3)
+        #expect(splitter.unreportedPartialLine == nil)
+        _ = split([Array("ok\npa".utf8)], into: &splitter)
+        #expect(splitter.unreportedPartialLine == Array("pa".utf8))
+        _ = split([Array("rtial".utf8)], into: &splitter)
+        #expect(splitter.hasPartialLine)
+        #expect(splitter.unreportedPartialLine == nil, "the oversized event reported it")
+    }
+
     @Test func emptyChunkDoesNothing() {
         var splitter = LineSplitter(maxLineBytes: 8)
         #expect(split([[]], into: &splitter).isEmpty)

@@ -41,6 +41,9 @@ struct ModelReadingTests {
         #expect(try CheckAppliesResult(json: applies.json) == applies)
         let committed = DataCheckpointResult(loadID: "l", checkpoint: 2, rows: ["orders": 5, "items": 0])
         #expect(try DataCheckpointResult(json: committed.json) == committed)
+        let classified = RunOutcome(
+            status: .failed, message: "token refused", category: .auth, code: "bad_token", retryable: true)
+        #expect(try RunOutcome(json: classified.json) == classified)
     }
 
     @Test("absent members read as their defaults, so plugin unit tests may send partial params")
@@ -85,6 +88,15 @@ struct ModelReadingTests {
         #expect(reason { _ = try DataCheckpointResult(json: ["load_id": "l"]) }.contains("\"checkpoint\""))
         #expect(reason { _ = try RunnerValidateResult(json: [:]) }.contains("\"diagnostics\" is required"))
         #expect(reason { _ = try CheckAppliesResult(json: ["applies": "yes"]) }.contains("must be a boolean"))
+        for (outcome, fragment) in [
+            (["status": "failed", "category": "NOPE"], "\"category\" must be one of CONFIG,"),
+            (["status": "failed", "category": "CANCELLED"], "\"category\" must be one of CONFIG,"),
+            (["status": "failed", "code": ""], "\"code\" must be a non-empty string"),
+            (["status": "failed", "code": 7], "\"code\" must be a non-empty string"),
+            (["status": "failed", "retryable": "yes"], "\"retryable\" must be a boolean"),
+        ] as [(JSONValue, String)] {
+            #expect(reason { _ = try RunOutcome(json: outcome) }.contains("runner/run result: " + fragment))
+        }
     }
 
     @Test("data errors carry the category, code and retryable of PROTOCOL.md §8.3")

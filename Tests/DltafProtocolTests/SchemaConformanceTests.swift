@@ -111,6 +111,12 @@ extension Samples {
                 RunnerValidateResult(diagnostics: [diagnostic]).json
             ),
             ("runner/run result", "run-outcome.json", outcome.json),
+            (
+                "runner/run result, classified failure", "run-outcome.json",
+                RunOutcome(
+                    status: .failed, message: "token refused", category: .auth, code: "bad_token", retryable: false
+                ).json
+            ),
             ("hook result", "hook.result.json", HookOutcome(ok: false, message: "vetoed").json),
             (
                 "check/applies result", "check.applies.result.json",
@@ -164,6 +170,9 @@ struct SchemaConformanceTests {
         let categories = handlerFailed?["then"]?["properties"]?["data"]?["properties"]?["category"]?["enum"]?
             .arrayValue?.compactMap(\.stringValue)
         #expect(Set(categories ?? []) == Set(ErrorCategory.pluginCategories.map(\.rawValue)))
+        #expect(
+            checker.enumeration("run-outcome.json", ["category"]) == Set(ErrorCategory.pluginCategories.map(\.rawValue))
+        )
     }
 
     @Test("the checker is not vacuous: a member on one side only, or a missing required one, is found")

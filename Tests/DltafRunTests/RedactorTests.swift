@@ -23,6 +23,27 @@ struct RedactorTests {
     }
 
     @Test(
+        "a key is a credential name by its words, not by a fragment inside an ordinary word",
+        arguments: [
+            ("db_password", true), ("apiToken", true), ("client-secret", true), ("API_KEY", true),
+            ("privateKey", true), ("AWS_SECRET_ACCESS_KEY", true), ("PGPASSWORD", true), ("source.password", true),
+            ("x-api-key", true), ("passwd", true), ("credentials", true), ("passed", false), ("bypass", false),
+            ("tokens_count", false), ("secrets_ms", false), ("compass", false), ("keyboard", false),
+            ("monkey", false), ("host", false),
+        ])
+    func keyWords(key: String, sensitive: Bool) {
+        #expect(Redactor.isSensitiveKey(key) == sensitive)
+    }
+
+    @Test("numbers and booleans under ordinary keys keep their value and type, in values and in text")
+    func ordinaryNumbers() {
+        let value: JSONValue = ["passed": 3, "bypass": true, "tokens_count": 12, "secrets_ms": 4.5, "failed": 0]
+        #expect(Redactor().redact(value) == value)
+        let text = #"passed=3 bypass=on {"compass": "north"} tokens_count=12"#
+        #expect(Redactor().redact(text: text) == text)
+    }
+
+    @Test(
         "credential patterns in free text",
         arguments: [
             ("Authorization: Bearer abc.def-ghi_123", "Authorization: Bearer \(hidden)"),

@@ -36,14 +36,18 @@ struct ScaffoldTests {
         #expect(result["spec"]?.stringValue == spec)
         #expect(result["folder"]?.stringValue == folder)
         let files = result["files"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        #expect(Set(files) == Set(Self.expectedFiles(language, target: "AcmeDemo" + Self.camel(name))))
+        let manifestFile = "dlt__\(name)__to__example__raw.yaml"
+        #expect(result["manifest_file"]?.stringValue == manifestFile)
+        #expect(
+            Set(files)
+                == Set(Self.expectedFiles(language, target: "AcmeDemo" + Self.camel(name), manifest: manifestFile)))
         for file in files {
             #expect(FileManager.default.fileExists(atPath: folder + "/" + file), "\(file) is missing")
         }
         for executable in Self.executables(language) {
             #expect(FileManager.default.isExecutableFile(atPath: folder + "/" + executable), "\(executable)")
         }
-        #expect(result["manifest"]?.stringValue == workspace.read("plugins/acme/demo/\(name)/example.yaml"))
+        #expect(result["manifest"]?.stringValue == workspace.read("plugins/acme/demo/\(name)/\(manifestFile)"))
         let descriptor = try JSONParser.parse(workspace.read("plugins/acme/demo/\(name)/dltaf-plugin.json"))
         #expect(descriptor["dltaf_plugin"] == 1)
 
@@ -59,7 +63,7 @@ struct ScaffoldTests {
         #expect(!scenarios.isEmpty && failing.isEmpty, "\(failing)")
         if language != .swift { try await runOwnTest(language, in: folder) }
 
-        try await runExample(kind: kind, spec: spec, folder: folder, workspace: workspace)
+        try await runExample(kind: kind, spec: spec, manifest: folder + "/" + manifestFile, workspace: workspace)
     }
 
     /// Runs the generated test from the plugin folder, with the developer's environment (SwiftPM needs `HOME`).
@@ -83,12 +87,15 @@ struct ScaffoldTests {
         #expect(output.status == 0, "\(command.joined(separator: " ")):\n\(output.stdout)\n\(output.stderr)")
     }
 
-    /// Runs the example manifest: a full run for runners and hooks, a plan for checks (their example endpoint
-    /// need not be listening here).
-    private func runExample(kind: ScaffoldKind, spec: String, folder: String, workspace: Workspace) async throws {
+    /// Lints the example manifest (its file name must be its pipeline name), then runs it: a full run for
+    /// runners and hooks, a plan for checks (their example endpoint need not be listening here).
+    private func runExample(kind: ScaffoldKind, spec: String, manifest: String, workspace: Workspace) async throws {
         let events = workspace.path("events.jsonl")
         let name = spec.split(separator: ".").last.map(String.init) ?? ""
-        var arguments = ["exec", folder + "/example.yaml"]
+        let lint = try await workspace.dltaf(
+            ["manifest", "lint", manifest], environment: ["DLTAF_PLUGIN_PATH": workspace.path("plugins")])
+        #expect(lint.status == 0, "manifest lint: \(lint.stdout)\n\(lint.stderr)")
+        var arguments = ["exec", manifest]
         if kind == .check { arguments.append("--plan") }
         let run = try await workspace.dltaf(
             arguments,
@@ -109,8 +116,8 @@ struct ScaffoldTests {
         }
     }
 
-    static func expectedFiles(_ language: ScaffoldLanguage, target: String) -> [String] {
-        let common = ["dltaf-plugin.json", "README.md", "example.yaml"]
+    static func expectedFiles(_ language: ScaffoldLanguage, target: String, manifest: String) -> [String] {
+        let common = ["dltaf-plugin.json", "README.md", manifest]
         switch language {
         case .python: return common + ["main.py", "test_plugin.py"]
         case .node: return common + ["main.mjs", "plugin.test.mjs"]

@@ -37,7 +37,9 @@ struct LogHook: BuiltinExtension {
             let message = request.result?["message"]?.stringValue.map { ": \($0)" } ?? ""
             console.log(.info, source: "log", "run finished: pipeline=\(pipeline) status=\(status)\(message)")
         case .onError:
-            let message = request.error?.message ?? "unknown error"
+            // The first line only: a plugin's stderr tail under it was printed live already, and the summary (or
+            // the result document) holds the whole message.
+            let message = request.error?.message.split(separator: "\n").first.map(String.init) ?? "unknown error"
             console.log(.error, source: "log", "run failed: pipeline=\(pipeline): \(message)")
         }
         return HookOutcome(ok: true).json

@@ -75,7 +75,7 @@ struct RunnerPhase: RunPhase {
                 reported = try RunOutcome(json: answer)
             } catch {
                 throw PluginFailure(
-                    plugin: runner.provider.origin, method: ProtocolMethod.runnerRun,
+                    plugin: runner.provider.name, method: ProtocolMethod.runnerRun,
                     reason: .protocolViolation(error.reason))
             }
             outcome = apply(reported, to: &state.result)
@@ -90,9 +90,8 @@ struct RunnerPhase: RunPhase {
             if let error = plane.error, !state.cancellation.isCancelled { outcome = .failed(error) }
         }
         state.lap("run")
-        if case .failed(let error) = outcome {
-            orchestrator.console.log(.error, source: prepared.runnerKind, error.message)
-        }
+        // A failure is not logged here: the `log` hook's on_error line says it on stderr, and the summary or the
+        // result document on stdout.
         return outcome
     }
 
@@ -109,10 +108,12 @@ struct RunnerPhase: RunPhase {
             result.message = outcome.message ?? "run finished"
             return .proceed
         case .failed:
-            return .failed(
-                RunError(
-                    .unknown, code: "runner_reported_failure",
-                    message: outcome.message ?? "the runner reported failure", exitCode: .runFailed))
+            // The runner classifies its own failure; without a category or code it is UNKNOWN/runner_reported_failure.
+            var error = RunError(
+                outcome.category ?? .unknown, code: outcome.code ?? "runner_reported_failure",
+                message: outcome.message ?? "the runner reported failure", exitCode: .runFailed)
+            error.retryable = outcome.retryable
+            return .failed(error)
         }
     }
 }
@@ -156,6 +157,7 @@ enum RunnerFailure {
     static func classify(_ failure: PluginFailure, code: String) -> RunError {
         var category = ErrorCategory.unknown
         var errorCode = code
+        var retryable: Bool?
         switch failure.reason {
         case .timeout:
             category = .timeout
@@ -164,10 +166,13 @@ enum RunnerFailure {
             let data = HandlerFailure(data: error.data)
             if let parsed = data.category { category = parsed }
             if let pluginCode = data.code { errorCode = pluginCode }
+            retryable = error.data?["retryable"]?.boolValue
         case .exitedWithoutResult: errorCode = "plugin_exited"
         case .protocolViolation: errorCode = "protocol_violation"
         default: break
         }
-        return RunError(category, code: errorCode, message: failure.description, exitCode: .runFailed)
+        var error = RunError(category, code: errorCode, message: failure.description, exitCode: .runFailed)
+        error.retryable = retryable
+        return error
     }
 }

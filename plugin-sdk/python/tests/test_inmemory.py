@@ -156,6 +156,29 @@ def test_invalid_handler_results_are_internal_errors(host: InMemoryHost) -> None
     assert "run outcome" in error.message
 
 
+def test_a_failed_outcome_may_classify_itself() -> None:
+    plugin = Plugin(name="classify", version="1.0.0", heartbeat_seconds=None)
+
+    @plugin.runner("k")
+    def run(call):
+        return call.params["env"]["OUTCOME"]
+
+    classified = {"status": "failed", "message": "no", "category": "AUTH", "code": "bad_token", "retryable": True}
+    with InMemoryHost(plugin) as host:
+        host.initialize()
+        assert host.call("runner/run", {"kind": "k", "env": {"OUTCOME": classified}}) == classified
+        for bad, fragment in [
+            ({"category": "NOPE"}, "category must be one of"),
+            ({"category": "CANCELLED"}, "category must be one of"),
+            ({"code": ""}, "code must be a non-empty string"),
+            ({"code": 3}, "code must be a non-empty string"),
+            ({"retryable": "yes"}, "retryable must be a bool"),
+        ]:
+            with pytest.raises(RpcError) as caught:
+                host.call("runner/run", {"kind": "k", "env": {"OUTCOME": {"status": "failed", **bad}}})
+            assert caught.value.code == -32603 and fragment in caught.value.message
+
+
 def test_result_longer_than_max_line_bytes_becomes_an_error() -> None:
     with InMemoryHost(make_plugin()) as host:
         host.initialize(limits={"max_line_bytes": 1024})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .diagnostic import Diagnostic
-from .errors import INTERNAL_ERROR, RpcError
+from .errors import CATEGORIES, INTERNAL_ERROR, RpcError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at runtime: it would slow down every plugin's start
@@ -17,7 +17,11 @@ def _bad(what: str, value: Any) -> RpcError:
 
 
 def run_outcome(value: Any) -> dict[str, Any]:
-    """A run outcome: None means ``{"status": "success"}``; a dict without ``status`` is a success."""
+    """A run outcome: None means ``{"status": "success"}``; a dict without ``status`` is a success.
+
+    A ``failed`` outcome may classify itself with ``category`` (one of ``CATEGORIES``), ``code`` (a non-empty
+    string) and ``retryable`` (a bool); the host reports them as the run's error.
+    """
     if value is None:
         return {"status": "success"}
     if not isinstance(value, dict):
@@ -26,6 +30,12 @@ def run_outcome(value: Any) -> dict[str, Any]:
     outcome.setdefault("status", "success")
     if outcome["status"] not in RUN_STATUSES:
         raise _bad(f"run outcome status must be one of {RUN_STATUSES}", outcome["status"])
+    if "category" in outcome and outcome["category"] not in CATEGORIES:
+        raise _bad(f"run outcome category must be one of {tuple(sorted(CATEGORIES))}", outcome["category"])
+    if "code" in outcome and not (isinstance(outcome["code"], str) and outcome["code"]):
+        raise _bad("run outcome code must be a non-empty string", outcome["code"])
+    if "retryable" in outcome and not isinstance(outcome["retryable"], bool):
+        raise _bad("run outcome retryable must be a bool", outcome["retryable"])
     return outcome
 
 
