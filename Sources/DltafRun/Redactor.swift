@@ -133,7 +133,7 @@ enum CredentialPatterns {
     /// Cheap prefilter: a line without any of these cannot hold a sensitive `key=value` or `"key": "value"`
     /// pair (whether a key found is sensitive is `Redactor.isSensitiveKey`'s decision).
     static let keyFragments = [
-        "pass", "pwd", "secret", "token", "key", "authorization", "cookie", "bearer", "credential", "signature",
+        "pass", "pwd", "secret", "token", "key", "sess", "authorization", "cookie", "bearer", "credential", "signature",
         "sig",
     ]
 

@@ -2,7 +2,7 @@
 ///
 /// A key is split into words on its snake_case, kebab-case, dotted and camelCase boundaries (and between letters
 /// and digits); it is sensitive when one word is a credential word (`db_password`, `apiToken`, `client-secret`),
-/// two adjacent words form a credential compound (`api_key`, `privateKey`, `AWS_SECRET_ACCESS_KEY`), or the
+/// two adjacent words form a credential compound (`api_key`, `privateKey`, `session_id`), or the
 /// whole key is a known run-together name (`apikey`, `PGPASSWORD`). Ordinary words that merely contain a
 /// fragment are not: `passed`, `bypass`, `tokens_count` and `secrets_ms` are not credentials.
 enum SensitiveKeys {
@@ -12,13 +12,17 @@ enum SensitiveKeys {
         "credential", "credentials", "signature", "sig", "apikey",
     ]
 
-    /// Words that make a key sensitive when `key` follows them (`api_key`, `private_key`, `ssl_key`, ...).
-    static let keyQualifiers: Set<String> = ["api", "private", "ssl", "access", "signing", "encryption", "master"]
+    /// Adjacent words that together name a credential (`api_key`, `privateKey`, `SESSION_ID`, ...); alone,
+    /// `key`, `id` and `session` are ordinary words (`session_timeout` is not a secret).
+    static let compounds: Set<[String]> = [
+        ["api", "key"], ["private", "key"], ["ssl", "key"], ["access", "key"], ["signing", "key"],
+        ["encryption", "key"], ["master", "key"], ["session", "key"], ["session", "id"],
+    ]
 
     /// Whole keys, lowercased, that run their words together.
     static let runTogether: Set<String> = [
         "apikey", "pgpassword", "mysqlpwd", "accesstoken", "refreshtoken", "authtoken", "privatekey",
-        "clientsecret",
+        "clientsecret", "sessionid", "jsessionid", "phpsessid",
     ]
 
     /// Whether `key` names a credential.
@@ -26,9 +30,7 @@ enum SensitiveKeys {
         if runTogether.contains(key.lowercased()) { return true }
         let parts = split(key)
         if parts.contains(where: words.contains) { return true }
-        return zip(parts, parts.dropFirst()).contains { first, second in
-            second == "key" && keyQualifiers.contains(first)
-        }
+        return zip(parts, parts.dropFirst()).contains { first, second in compounds.contains([first, second]) }
     }
 
     /// The lowercased words of `key`: `apiToken` → `api`, `token`; `DB_PASSWORD` → `db`, `password`;

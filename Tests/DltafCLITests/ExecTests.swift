@@ -159,7 +159,7 @@ struct ExecTests {
                 @plugin.runner("acme")
                 def run(call):
                     os.write(protocol_stdout, b"processing rows 1..100\\n")
-                    for index in range(1500):
+                    for index in range(20000):
                         sys.stderr.write("line %d\\n" % index)
                     sys.stderr.flush()
                     return {"status": "success"}
@@ -180,7 +180,7 @@ struct ExecTests {
         }
         #expect(suppressed.count == 1, "\(warnings)")
         let printed = output.stderr.split(separator: "\n").filter { $0.contains("] line ") }.count
-        #expect(printed + (suppressed.first ?? 0) == 1500, "every line is printed or counted in the result")
+        #expect(printed + (suppressed.first ?? 0) == 20000, "every line is printed or counted in the result")
     }
 
     @Test("a line over --max-line-bytes fails the call once, without a truncated-last-line warning after it")

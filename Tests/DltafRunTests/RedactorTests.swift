@@ -29,7 +29,8 @@ struct RedactorTests {
             ("privateKey", true), ("AWS_SECRET_ACCESS_KEY", true), ("PGPASSWORD", true), ("source.password", true),
             ("x-api-key", true), ("passwd", true), ("credentials", true), ("passed", false), ("bypass", false),
             ("tokens_count", false), ("secrets_ms", false), ("compass", false), ("keyboard", false),
-            ("monkey", false), ("host", false),
+            ("monkey", false), ("host", false), ("session_id", true), ("JSESSIONID", true),
+            ("sessionid", true), ("session_timeout", false),
         ])
     func keyWords(key: String, sensitive: Bool) {
         #expect(Redactor.isSensitiveKey(key) == sensitive)
