@@ -3,7 +3,9 @@ import DltafTestSupport
 import Foundation
 import Testing
 
-@Suite("fault injection: plugins that flood dltaf; its memory stays bounded")
+/// Serialized: each flood's budget is the time dltaf needs to parse it, which two floods at once on two cores
+/// would double.
+@Suite("fault injection: plugins that flood dltaf; its memory stays bounded", .serialized)
 struct FloodTests {
     /// dltaf's peak RSS must stay under this, whatever the plugin writes.
     static let rssLimitKB = 65536
