@@ -2,7 +2,6 @@ public import DltafJSON
 public import DltafLoad
 import DltafManifest
 import DltafProtocol
-import DltafSecrets
 import Foundation
 
 /// The audit stores a `runs` command reads.
@@ -37,11 +36,9 @@ public enum RunHistory {
     {
         var stores = storeFiles.map { DestinationConfiguration.sqlite(SQLiteConfiguration(path: $0)) }
         if let manifest {
-            var session = try PreparedRun.openSession(manifest, console: Console(minimumLevel: .error))
-            let resolution = try await RunSecrets.resolve(&session, request: manifest)
-            let environment = manifest.environment.merging(resolution.environment.values) { _, resolved in resolved }
-            if LoadTarget.supported.contains(LoadTarget.name(of: session.manifest)) {
-                stores.append(try LoadTarget.configuration(of: session.manifest, environment: environment))
+            if let destination = try await LoadTarget.open(manifest, console: Console(minimumLevel: .error)).destination
+            {
+                stores.append(destination)
             }
             stores.append(RunAudit.localStore(besideManifest: manifest.manifestPath))
         }

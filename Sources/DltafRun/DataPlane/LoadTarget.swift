@@ -1,6 +1,7 @@
 import DltafJSON
 public import DltafLoad
 public import DltafManifest
+import DltafSecrets
 import Foundation
 
 /// Where a run's rows go: `pipeline.destination` read into a destination configuration.
@@ -25,6 +26,19 @@ public enum LoadTarget {
     /// `pipeline.destination`.
     public static func name(of manifest: Manifest) -> String {
         manifest.value(at: ["pipeline", "destination"])?.stringValue ?? ""
+    }
+
+    /// The request's manifest and, when dltaf loads its destination, that destination: the manifest opened and
+    /// its `connections` resolved as a run does (for `dltaf state` and `dltaf runs`, outside a run).
+    static func open(_ request: RunRequest, console: Console) async throws(RunError)
+        -> (manifest: Manifest, destination: DestinationConfiguration?)
+    {
+        var session = try PreparedRun.openSession(request, console: console)
+        let resolution = try await RunSecrets.resolve(&session, request: request)
+        let manifest = session.manifest
+        guard supported.contains(name(of: manifest)) else { return (manifest, nil) }
+        let environment = request.environment.merging(resolution.environment.values) { _, resolved in resolved }
+        return (manifest, try configuration(of: manifest, environment: environment))
     }
 
     /// The configuration of the manifest's destination.

@@ -1,7 +1,6 @@
 public import DltafJSON
 import DltafLoad
 import DltafManifest
-import DltafSecrets
 import Foundation
 
 /// `dltaf state show|reset`: the state a pipeline's runner resumes from, as committed in its destination.
@@ -53,11 +52,14 @@ public enum PipelineState {
     private static func open(_ request: RunRequest, console: Console) async throws(RunError)
         -> (LoadSession, String, String)
     {
-        var session = try PreparedRun.openSession(request, console: console)
-        let resolution = try await RunSecrets.resolve(&session, request: request)
-        let manifest = session.manifest
-        let environment = request.environment.merging(resolution.environment.values) { _, resolved in resolved }
-        let destination = try LoadTarget.configuration(of: manifest, environment: environment)
+        let (manifest, loaded) = try await LoadTarget.open(request, console: console)
+        // An unsupported destination gets the located error that names the ones dltaf loads.
+        let destination: DestinationConfiguration
+        if let loaded {
+            destination = loaded
+        } else {
+            destination = try LoadTarget.configuration(of: manifest, environment: request.environment)
+        }
         do throws(LoadError) {
             let loader = try LoadSession(
                 destination: destination, pipeline: manifest.pipelineName ?? "",
