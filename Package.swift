@@ -43,6 +43,11 @@ let package = Package(
             name: "DltafLoad", dependencies: ["CDltafClients", "DltafJSON", "DltafProtocol"],
             swiftSettings: strictSettings
         ),
+        // The built-in `sqldb` runner: SQL sources (PostgreSQL, SQLite, MariaDB) read straight into DltafLoad.
+        .target(
+            name: "DltafSQLDB", dependencies: ["CDltafClients", "DltafJSON", "DltafLoad", "DltafProtocol"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "DltafSecrets",
             dependencies: ["DltafClients", "DltafJSON", "DltafManifest"],
@@ -71,7 +76,7 @@ let package = Package(
             name: "DltafRun",
             dependencies: [
                 "DltafJSON", "DltafProtocol", "DltafManifest", "DltafPluginHost", "DltafYAML", "DltafClients",
-                "DltafSecrets", "DltafLoad",
+                "DltafSecrets", "DltafLoad", "DltafSQLDB",
             ],
             swiftSettings: strictSettings
         ),
@@ -196,6 +201,11 @@ let package = Package(
         .testTarget(
             name: "DltafLoadTests",
             dependencies: ["DltafLoad", "DltafJSON", "DltafTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "DltafSQLDBTests",
+            dependencies: ["DltafSQLDB", "DltafLoad", "DltafJSON", "DltafTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
