@@ -39,7 +39,7 @@ reference:
 # invocation rather than competing for the two cores with the liveness bounds of every other suite. The flood
 # scenarios' budgets are the time dltaf needs to parse millions of messages on its share of the cores, so they
 # run alone too.
-DATA_SUITES = DltafLoadTests|DataPlaneTests|DataPlaneFailureTests
+DATA_SUITES = DltafLoadTests|DataPlaneTests|DataPlaneFailureTests|DltafSQLDBTests|SQLDBRunTests
 test-swift:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --disable-xctest --skip DltafFaultTests --skip DltafScaffoldTests --skip '$(DATA_SUITES)'
