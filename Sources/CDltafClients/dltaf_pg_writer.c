@@ -1,4 +1,7 @@
-/* PostgreSQL for the loader, opened with dlopen: statements with parameters, and COPY FROM STDIN. */
+/*
+ * PostgreSQL for the loader and the sqldb source, opened with dlopen: statements with parameters, COPY FROM STDIN,
+ * COPY TO STDOUT, and statement descriptions.
+ */
 #include "clients_internal.h"
 #include "dltaf_load_clients.h"
 
@@ -10,7 +13,7 @@
 #define PQ_SONAME "libpq.so.5"
 
 enum { CONNECTION_OK = 0 };
-enum { PGRES_COMMAND_OK = 1, PGRES_TUPLES_OK = 2, PGRES_COPY_IN = 4 };
+enum { PGRES_COMMAND_OK = 1, PGRES_TUPLES_OK = 2, PGRES_COPY_OUT = 3, PGRES_COPY_IN = 4 };
 enum { PG_DIAG_SQLSTATE = 'C' };
 
 static struct {
@@ -34,13 +37,23 @@ static struct {
     int (*put_copy_data)(void *, const char *, int);
     int (*put_copy_end)(void *, const char *);
     void *(*get_result)(void *);
+    int (*get_copy_data)(void *, char **, int);
+    void (*freemem)(void *);
+    int (*get_length)(const void *, int, int);
+    void *(*prepare)(void *, const char *, const char *, int, const unsigned int *);
+    void *(*describe_prepared)(void *, const char *);
+    const char *(*fname)(const void *, int);
+    unsigned int (*ftype)(const void *, int);
+    int (*fmod)(const void *, int);
 } pq;
 
 static const char *const pq_names[] = {
     "PQconnectdbParams", "PQstatus",     "PQerrorMessage",        "PQfinish",          "PQsetNoticeProcessor",
     "PQexec",            "PQexecParams", "PQresultStatus",        "PQresultErrorMessage", "PQresultErrorField",
     "PQntuples",         "PQnfields",    "PQgetvalue",   "PQgetisnull",           "PQcmdTuples",       "PQclear",
-    "PQputCopyData",     "PQputCopyEnd", "PQgetResult",           NULL,
+    "PQputCopyData",     "PQputCopyEnd", "PQgetResult",           "PQgetCopyData",     "PQfreemem",
+    "PQgetlength",       "PQprepare",    "PQdescribePrepared",    "PQfname",           "PQftype",
+    "PQfmod",            NULL,
 };
 
 static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
@@ -55,6 +68,9 @@ static void load_pq(void) {
         (void **)&pq.result_error_field, (void **)&pq.ntuples,    (void **)&pq.nfields, (void **)&pq.get_value,
         (void **)&pq.get_is_null,      (void **)&pq.cmd_tuples,   (void **)&pq.clear,
         (void **)&pq.put_copy_data,    (void **)&pq.put_copy_end, (void **)&pq.get_result,
+        (void **)&pq.get_copy_data,    (void **)&pq.freemem,      (void **)&pq.get_length,
+        (void **)&pq.prepare,          (void **)&pq.describe_prepared, (void **)&pq.fname,
+        (void **)&pq.ftype,            (void **)&pq.fmod,
     };
     pq_loaded = dltaf_bind_library(PQ_SONAME, pq_names, fields, pq_load_error);
 }
@@ -174,4 +190,66 @@ int dltaf_pq_copy_end(void *conn, const char *abort_reason, long long *rows, dlt
         pq.clear(answer);
     }
     return kind;
+}
+
+int dltaf_pq_length(const void *result, int row, int column) { return pq.get_length(result, row, column); }
+
+int dltaf_pq_describe(void *conn, const char *sql, void **result, dltaf_pq_error *error) {
+    memset(error, 0, sizeof *error);
+    *result = NULL;
+    void *prepared = pq.prepare(conn, "", sql, 0, NULL);
+    int status = prepared != NULL ? pq.result_status(prepared) : -1;
+    if (status != PGRES_COMMAND_OK) {
+        int kind = fail(conn, prepared, "preparing the query", error);
+        if (prepared != NULL) pq.clear(prepared);
+        return kind;
+    }
+    pq.clear(prepared);
+    void *described = pq.describe_prepared(conn, "");
+    status = described != NULL ? pq.result_status(described) : -1;
+    if (status != PGRES_COMMAND_OK) {
+        int kind = fail(conn, described, "describing the query", error);
+        if (described != NULL) pq.clear(described);
+        return kind;
+    }
+    *result = described;
+    return DLTAF_CLIENT_OK;
+}
+
+const char *dltaf_pq_fname(const void *result, int column) { return pq.fname(result, column); }
+
+unsigned int dltaf_pq_ftype(const void *result, int column) { return pq.ftype(result, column); }
+
+int dltaf_pq_fmod(const void *result, int column) { return pq.fmod(result, column); }
+
+int dltaf_pq_copy_out_start(void *conn, const char *sql, dltaf_pq_error *error) {
+    memset(error, 0, sizeof *error);
+    void *answer = pq.exec(conn, sql);
+    int status = answer != NULL ? pq.result_status(answer) : -1;
+    int kind = status == PGRES_COPY_OUT ? DLTAF_CLIENT_OK : fail(conn, answer, "starting COPY TO STDOUT", error);
+    if (answer != NULL) pq.clear(answer);
+    return kind;
+}
+
+int dltaf_pq_copy_get(void *conn, char **row, int *length, dltaf_pq_error *error) {
+    memset(error, 0, sizeof *error);
+    *row = NULL;
+    *length = pq.get_copy_data(conn, row, 0);
+    if (*length > 0) return DLTAF_CLIENT_OK;
+    if (*length == -2) return fail(conn, NULL, "reading COPY data", error);
+    /* The end: read the COPY's outcome (and every result) before the connection takes another command. */
+    int kind = DLTAF_CLIENT_OK;
+    void *answer;
+    while ((answer = pq.get_result(conn)) != NULL) {
+        if (pq.result_status(answer) != PGRES_COMMAND_OK && kind == DLTAF_CLIENT_OK) {
+            kind = fail(conn, answer, "reading COPY data", error);
+        }
+        pq.clear(answer);
+    }
+    *length = -1;
+    return kind;
+}
+
+void dltaf_pq_freemem(void *memory) {
+    if (memory != NULL) pq.freemem(memory);
 }

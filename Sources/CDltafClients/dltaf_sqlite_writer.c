@@ -1,4 +1,7 @@
-/* SQLite for the loader, opened with dlopen: a read-write connection, prepared statements, binds and reads. */
+/*
+ * SQLite for the loader and the sqldb source, opened with dlopen: read-write and read-only connections, prepared
+ * statements, binds and reads.
+ */
 #include "clients_internal.h"
 #include "dltaf_load_clients.h"
 
@@ -8,7 +11,7 @@
 
 #define SQLITE_SONAME "libsqlite3.so.0"
 
-enum { SQLITE_OPEN_READWRITE = 0x00000002, SQLITE_OPEN_CREATE = 0x00000004, SQLITE_OPEN_NOMUTEX = 0x00008000 };
+enum { SQLITE_OPEN_READONLY = 0x00000001, SQLITE_OPEN_READWRITE = 0x00000002, SQLITE_OPEN_CREATE = 0x00000004, SQLITE_OPEN_NOMUTEX = 0x00008000 };
 
 /* SQLITE_TRANSIENT: SQLite copies the buffer before the bind returns. */
 #define SQLITE_TRANSIENT ((void (*)(void *))-1)
@@ -36,6 +39,8 @@ static struct {
     const void *(*column_blob)(void *, int);
     int (*column_bytes)(void *, int);
     int (*column_count)(void *);
+    const char *(*column_name)(void *, int);
+    const char *(*column_decltype)(void *, int);
 } lite;
 
 static const char *const lite_names[] = {
@@ -44,7 +49,7 @@ static const char *const lite_names[] = {
     "sqlite3_bind_int64",  "sqlite3_bind_double", "sqlite3_bind_text",    "sqlite3_bind_blob",
     "sqlite3_bind_null",   "sqlite3_step",        "sqlite3_reset",        "sqlite3_finalize",
     "sqlite3_column_type", "sqlite3_column_int64", "sqlite3_column_double", "sqlite3_column_blob",
-    "sqlite3_column_bytes", "sqlite3_column_count", NULL,
+    "sqlite3_column_bytes", "sqlite3_column_count", "sqlite3_column_name", "sqlite3_column_decltype", NULL,
 };
 
 static pthread_once_t lite_once = PTHREAD_ONCE_INIT;
@@ -60,12 +65,23 @@ static void load_sqlite(void) {
         (void **)&lite.bind_null,   (void **)&lite.step,         (void **)&lite.reset,
         (void **)&lite.finalize,    (void **)&lite.column_type,  (void **)&lite.column_int64,
         (void **)&lite.column_double, (void **)&lite.column_blob, (void **)&lite.column_bytes,
-        (void **)&lite.column_count,
+        (void **)&lite.column_count, (void **)&lite.column_name, (void **)&lite.column_decltype,
     };
     lite_loaded = dltaf_bind_library(SQLITE_SONAME, lite_names, fields, lite_load_error);
 }
 
+static int open_with(const char *path, int flags, int busy_timeout_ms, void **db, char *error);
+
 int dltaf_lite_open(const char *path, int busy_timeout_ms, void **db, char *error) {
+    return open_with(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, busy_timeout_ms, db,
+                     error);
+}
+
+int dltaf_lite_open_readonly(const char *path, int busy_timeout_ms, void **db, char *error) {
+    return open_with(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, busy_timeout_ms, db, error);
+}
+
+static int open_with(const char *path, int flags, int busy_timeout_ms, void **db, char *error) {
     *db = NULL;
     error[0] = '\0';
     pthread_once(&lite_once, load_sqlite);
@@ -74,7 +90,7 @@ int dltaf_lite_open(const char *path, int busy_timeout_ms, void **db, char *erro
         return DLTAF_CLIENT_LIBRARY_MISSING;
     }
     void *opened = NULL;
-    int code = lite.open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int code = lite.open_v2(path, &opened, flags, NULL);
     if (code != DLTAF_LITE_OK) {
         dltaf_copy_message(error, "cannot open: ", opened != NULL ? lite.errmsg(opened) : lite.errstr(code));
         if (opened != NULL) lite.close_v2(opened);
@@ -141,4 +157,10 @@ const void *dltaf_lite_column_bytes(void *statement, int column, int *length) {
     const void *bytes = lite.column_blob(statement, column);
     *length = lite.column_bytes(statement, column);
     return bytes;
+}
+
+const char *dltaf_lite_column_name(void *statement, int column) { return lite.column_name(statement, column); }
+
+const char *dltaf_lite_column_decltype(void *statement, int column) {
+    return lite.column_decltype(statement, column);
 }

@@ -5,14 +5,14 @@
 #endif
 
 /// C string arrays and C buffers for the libpq calls.
-enum CStrings {
+package enum CStrings {
     /// Calls `body` with a NULL-terminated array of C strings valid during the call.
-    static func with<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
+    package static func with<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
         withOptional(strings, nullTerminated: true, body)
     }
 
     /// The same for optional strings (nil stays a NULL entry).
-    static func withOptional<Result>(
+    package static func withOptional<Result>(
         _ strings: [String?], nullTerminated: Bool = false, _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result
     ) -> Result {
         let copies: [UnsafeMutablePointer<CChar>?] = strings.map { $0.flatMap { strdup($0) } }
@@ -25,7 +25,7 @@ enum CStrings {
     }
 
     /// A fixed C buffer (imported as a tuple) up to its first NUL.
-    static func text<T>(_ tuple: T) -> String {
+    package static func text<T>(_ tuple: T) -> String {
         withUnsafeBytes(of: tuple) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
     }
 }

@@ -61,6 +61,9 @@ protocol TableSink: AnyObject {
     func columnsChanged(_ columns: [ColumnSchema], added: [ColumnSchema]) throws(LoadError)
     /// Adds one row, one cell per column in order (the sink adds `_dltaf_load_id`).
     func append(_ cells: [Cell]) throws(LoadError)
+    /// Adds every row of a typed batch whose values were checked against the columns: `positions[i]` is the
+    /// column of the batch's `i`-th value, `width` the table's column count (the others are NULL).
+    func append(batch: RowBatch, positions: [Int], width: Int) throws(LoadError)
     /// Sends whatever is buffered (ends a COPY), before DDL or a commit.
     func flush() throws(LoadError)
     /// The last step before the checkpoint's commit (PostgreSQL merge: staging → table); returns nothing.

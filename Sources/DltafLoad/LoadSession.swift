@@ -83,6 +83,37 @@ public final class LoadSession: Sendable {
         try core.withLock { core throws(LoadError) in try core.writeFile(stream: stream, path: path, format: format) }
     }
 
+    /// Typed rows from an in-process source (the `sqldb` runner): no JSON on the way. Every column must have
+    /// been declared at `open`; each value's tag must fit its column's type (see `RowBatch`).
+    ///
+    /// - Returns: the rows written.
+    /// - Throws: `stream_not_open`, `bad_rows` (an undeclared column, a value that does not fit, a NULL in a
+    ///   required column), `destination_failed`.
+    @discardableResult
+    public func write(stream: String, columns: [String], batch: RowBatch) throws(LoadError) -> Int {
+        try core.withLock { core throws(LoadError) in try core.write(stream: stream, columns: columns, batch: batch) }
+    }
+
+    /// Whether `writeCopyText` can take rows of `columns` for `stream`: the destination is PostgreSQL and the
+    /// columns are the stream's table columns in table order.
+    public func acceptsCopyText(stream: String, columns: [String]) throws(LoadError) -> Bool {
+        try core.withLock { core throws(LoadError) in try core.acceptsCopyText(stream: stream, columns: columns) }
+    }
+
+    /// Rows in PostgreSQL's COPY text format (one per line, as `COPY … TO STDOUT` writes them), sent to a
+    /// PostgreSQL destination without being parsed: the server checks every value. Only where
+    /// `acceptsCopyText` says yes.
+    ///
+    /// - Returns: `rows`.
+    @discardableResult
+    public func writeCopyText(stream: String, columns: [String], data: [UInt8], rows: Int)
+        throws(LoadError) -> Int
+    {
+        try core.withLock { core throws(LoadError) in
+            try core.writeCopyText(stream: stream, columns: columns, data: data, rows: rows)
+        }
+    }
+
     /// `data/checkpoint`: commits the rows written since the previous checkpoint, `state` (replacing the
     /// pipeline state; nil keeps it, `.null` stores null) and `streams` (replacing the state of each stream
     /// named, opened in this run or not) in one transaction, with a `_dltaf_loads` row. Returns after `COMMIT`.
@@ -90,6 +121,13 @@ public final class LoadSession: Sendable {
         -> CheckpointResult
     {
         try core.withLock { core throws(LoadError) in try core.checkpoint(state: state, streams: streams) }
+    }
+
+    /// Rolls back what was written since the last checkpoint and forgets `stream`, for a unit whose source
+    /// failed while others go on (`partial_success`): the failed stream's table is left as it was. Checkpoint
+    /// each unit before the next, or their rows since the last checkpoint are rolled back with it.
+    public func discard(stream: String) throws(LoadError) {
+        try core.withLock { core throws(LoadError) in try core.discard(stream: stream) }
     }
 
     /// The run succeeded: commits what was written after the last checkpoint (keeping the last state), swaps in

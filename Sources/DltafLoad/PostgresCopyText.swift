@@ -35,13 +35,7 @@ enum PostgresCopyText {
         case .double(let value): buffer.append(contentsOf: String(value).utf8)
         case .bool(let value): buffer.append(value ? UInt8(ascii: "t") : UInt8(ascii: "f"))
         case .text(let value): try appendEscaped(value, into: &buffer)
-        case .bytes(let value):
-            // bytea hex input `\x…`, its backslash escaped for COPY.
-            buffer.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "x")])
-            for byte in value {
-                buffer.append(hex[Int(byte >> 4)])
-                buffer.append(hex[Int(byte & 0x0F)])
-            }
+        case .bytes(let value): value.withUnsafeBytes { appendHex($0, into: &buffer) }
         }
     }
 
@@ -49,15 +43,40 @@ enum PostgresCopyText {
     @inline(__always)
     static func appendEscaped(_ text: String, into buffer: inout [UInt8]) throws(NULCharacter) {
         var text = text
-        let clean: Bool = text.withUTF8 { bytes in
-            for byte in bytes where byte <= 0x0D || byte == 0x5C {
-                if byte == 0x00 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x5C { return false }
-            }
-            buffer.append(contentsOf: bytes)
-            return true
-        }
+        let clean = text.withUTF8 { appendIfClean(UnsafeRawBufferPointer($0), into: &buffer) }
         guard !clean else { return }
-        for byte in text.utf8 {
+        let escaped: Bool = text.withUTF8 { bytes in
+            do {
+                try appendEscapedBytes(UnsafeRawBufferPointer(bytes), into: &buffer)
+                return true
+            } catch {
+                return false
+            }
+        }
+        if !escaped { throw NULCharacter() }
+    }
+
+    /// UTF-8 bytes with COPY's escapes.
+    @inline(__always)
+    static func appendEscaped(bytes: UnsafeRawBufferPointer, into buffer: inout [UInt8]) throws(NULCharacter) {
+        if appendIfClean(bytes, into: &buffer) { return }
+        try appendEscapedBytes(bytes, into: &buffer)
+    }
+
+    /// Appends `bytes` when none needs an escape; false (nothing appended) otherwise.
+    @inline(__always)
+    private static func appendIfClean(_ bytes: UnsafeRawBufferPointer, into buffer: inout [UInt8]) -> Bool {
+        for byte in bytes where byte <= 0x0D || byte == 0x5C {
+            if byte == 0x00 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x5C { return false }
+        }
+        buffer.append(contentsOf: bytes)
+        return true
+    }
+
+    private static func appendEscapedBytes(_ bytes: UnsafeRawBufferPointer, into buffer: inout [UInt8])
+        throws(NULCharacter)
+    {
+        for byte in bytes {
             switch byte {
             case 0x00: throw NULCharacter()
             case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])
@@ -66,6 +85,16 @@ enum PostgresCopyText {
             case 0x0D: buffer.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             default: buffer.append(byte)
             }
+        }
+    }
+
+    /// `bytea` hex input (`\\x…`, its backslash escaped for COPY).
+    @inline(__always)
+    static func appendHex(_ bytes: UnsafeRawBufferPointer, into buffer: inout [UInt8]) {
+        buffer.append(contentsOf: [0x5C, 0x5C, UInt8(ascii: "x")])
+        for byte in bytes {
+            buffer.append(hex[Int(byte >> 4)])
+            buffer.append(hex[Int(byte & 0x0F)])
         }
     }
 

@@ -20,6 +20,9 @@ final class PostgresDestination: Destination {
             try connection.exec("CREATE SCHEMA IF NOT EXISTS \(quoted)", [], "creating schema \(schema)")
         }
         try connection.exec("SET search_path TO \(quoted)", [], "selecting schema \(schema)")
+        // Every timestamp dltaf sends carries its zone, except a zoneless one copied from a PostgreSQL source as
+        // it is: that one is UTC, as the sqldb runner documents.
+        try connection.exec("SET TimeZone TO 'UTC'", [], "setting the session time zone")
     }
 
     /// `"schema"."table"`.

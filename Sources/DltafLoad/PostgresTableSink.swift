@@ -1,5 +1,9 @@
 import DltafProtocol
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One stream's rows into PostgreSQL with `COPY … FROM STDIN` (text format, sent in 1 MiB pieces).
 ///
 /// `append` copies into the table; `replace` into the real table `<table>__dltaf_stage`, renamed over the table
@@ -89,6 +93,90 @@ final class PostgresTableSink: TableSink {
                     + "text cannot store")
         }
         stagedRows += 1
+        if buffer.count >= Self.flushBytes {
+            try connection.copyPut(buffer, "loading rows into \(table)")
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Typed rows written as COPY text straight from the batch's buffer.
+    func append(batch: RowBatch, positions: [Int], width: Int) throws(LoadError) {
+        let rows = batch.rowCount
+        guard rows > 0 else { return }
+        if !copying { try startCopy() }
+        var source = [Int](repeating: -1, count: width)
+        for (index, position) in positions.enumerated() { source[position] = index }
+        var buffer = self.buffer
+        self.buffer = []
+        defer { self.buffer = buffer }
+        for row in 0..<rows {
+            let first = row * batch.width
+            for column in 0..<width {
+                let index = source[column]
+                if index < 0 {
+                    buffer.append(contentsOf: [0x5C, 0x4E])
+                } else if !Self.appendCopyText(batch, first + index, into: &buffer) {
+                    throw LoadError(
+                        .badRows,
+                        "stream \(plan.stream): a value of column \(columns[column].name) holds a NUL character, "
+                            + "which PostgreSQL text cannot store")
+                }
+                buffer.append(0x09)
+            }
+            buffer.append(contentsOf: loadID)
+            buffer.append(0x0A)
+            if buffer.count >= Self.flushBytes {
+                try connection.copyPut(buffer, "loading rows into \(table)")
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        stagedRows += rows
+    }
+
+    /// One value in COPY text; false when text holds a NUL character.
+    @inline(__always)
+    private static func appendCopyText(_ batch: RowBatch, _ index: Int, into buffer: inout [UInt8]) -> Bool {
+        switch batch.tag(index) {
+        case .null: buffer.append(contentsOf: [0x5C, 0x4E])
+        case .int: PostgresCopyText.appendDecimal(batch.int(index), into: &buffer)
+        case .double: buffer.append(contentsOf: String(batch.double(index)).utf8)
+        case .bool: buffer.append(batch.bool(index) ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+        case .text:
+            return batch.withBytes(index) { bytes in
+                do {
+                    try PostgresCopyText.appendEscaped(bytes: bytes, into: &buffer)
+                    return true
+                } catch {
+                    return false
+                }
+            }
+        case .bytes: batch.withBytes(index) { PostgresCopyText.appendHex($0, into: &buffer) }
+        }
+        return true
+    }
+
+    /// Rows already in COPY text (one per line, the table's columns in order, without `_dltaf_load_id`), as
+    /// PostgreSQL's `COPY … TO STDOUT` writes them: each line gets the load id and goes to the server as it is.
+    func appendCopyText(_ data: [UInt8], rows: Int) throws(LoadError) {
+        guard !data.isEmpty else { return }
+        if !copying { try startCopy() }
+        var buffer = self.buffer
+        self.buffer = []
+        data.withUnsafeBytes { data in
+            guard let base = data.baseAddress else { return }
+            var start = 0
+            while start < data.count {
+                let newline = memchr(base + start, 0x0A, data.count - start)
+                let end = newline.map { UnsafeRawPointer($0) - base } ?? data.count
+                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: data[start..<end]))
+                buffer.append(0x09)
+                buffer.append(contentsOf: loadID)
+                buffer.append(0x0A)
+                start = end + 1
+            }
+        }
+        self.buffer = buffer
+        stagedRows += rows
         if buffer.count >= Self.flushBytes {
             try connection.copyPut(buffer, "loading rows into \(table)")
             buffer.removeAll(keepingCapacity: true)

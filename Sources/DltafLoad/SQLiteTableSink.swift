@@ -71,6 +71,65 @@ final class SQLiteTableSink: TableSink {
         pendingRows = 0
     }
 
+    /// Typed rows, bound straight from the batch's buffer (text without a copy): groups of `batchRows` rows
+    /// through the multi-row INSERT, the rest one by one.
+    func append(batch: RowBatch, positions: [Int], width: Int) throws(LoadError) {
+        try flush()
+        let rows = batch.rowCount
+        guard rows > 0 else { return }
+        if batchInsert == nil { batchInsert = try prepareInsert(rows: batchRows) }
+        if insert == nil { insert = try prepareInsert(rows: 1) }
+        guard let batchInsert, let insert else { return }
+        var source = [Int](repeating: -1, count: width)
+        for (index, position) in positions.enumerated() { source[position] = index }
+        let group = batchRows
+        let failure: LoadError? = batch.withStorage { storage in
+            let base = storage.baseAddress
+            var row = 0
+            while row < rows {
+                let count = rows - row >= group ? group : 1
+                let statement = count == group ? batchInsert : insert
+                var parameter: Int32 = 1
+                for current in row..<(row + count) {
+                    let first = current * batch.width
+                    for column in 0..<width {
+                        let index = source[column]
+                        let code = index < 0 ? dltaf_lite_bind_null(statement.handle, parameter)
+                            : bind(batch, first + index, base, to: statement, at: parameter)
+                        guard code == DLTAF_LITE_OK else { return connection.failure(code, "binding a value of \(table)") }
+                        parameter += 1
+                    }
+                }
+                let code = statement.step()
+                statement.reset()
+                guard code == DLTAF_LITE_DONE else { return connection.failure(code, "inserting into \(table)") }
+                row += count
+            }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    @inline(__always)
+    private func bind(
+        _ batch: RowBatch, _ index: Int, _ base: UnsafeRawPointer?, to statement: SQLiteStatement, at parameter: Int32
+    ) -> Int32 {
+        switch batch.tag(index) {
+        case .null: return dltaf_lite_bind_null(statement.handle, parameter)
+        case .int: return dltaf_lite_bind_int64(statement.handle, parameter, batch.int(index))
+        case .double: return dltaf_lite_bind_double(statement.handle, parameter, batch.double(index))
+        case .bool: return dltaf_lite_bind_int64(statement.handle, parameter, batch.bool(index) ? 1 : 0)
+        case .text:
+            // The batch outlives the step: SQLite may read the text in place.
+            let (offset, count) = batch.span(index)
+            let start = base.map { ($0 + offset).assumingMemoryBound(to: CChar.self) }
+            return dltaf_lite_bind_text_static(statement.handle, parameter, start, Int32(count))
+        case .bytes:
+            let (offset, count) = batch.span(index)
+            return dltaf_lite_bind_blob(statement.handle, parameter, base.map { $0 + offset }, Int32(count))
+        }
+    }
+
     func flush() throws(LoadError) {
         guard pendingRows > 0 else { return }
         if insert == nil { insert = try prepareInsert(rows: 1) }

@@ -10,8 +10,8 @@ final class SessionCore {
     let loadID: String
     let defaults: (disposition: WriteDisposition, contract: SchemaContract)
     let spoolDirectory: String?
-    private(set) var streams: [String: StreamLoad] = [:]
-    private(set) var order: [String] = []
+    var streams: [String: StreamLoad] = [:]
+    var order: [String] = []
     var checkpointNumber = 0
     var failure: LoadError?
     var closed = false

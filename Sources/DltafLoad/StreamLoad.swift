@@ -17,10 +17,10 @@ final class StreamLoad {
     }
     /// The column types, read in the per-value loop.
     private var types: [DataType] = []
-    private var positions: [String: Int] = [:]
+    private(set) var positions: [String: Int] = [:]
     /// Columns that must not be NULL: declared non-nullable ones and the merge key.
-    private let required: [String]
-    private var requiredIndices: [Int?] = []
+    let required: [String]
+    private(set) var requiredIndices: [Int?] = []
     /// Under `freeze`, whether new columns are refused (always once the table exists).
     private(set) var columnsFrozen: Bool
     private let allowsNUL: Bool

@@ -111,6 +111,8 @@ public protocol SQLSource: AnyObject {
     func describe(table: String, schema: String?) throws(SQLSourceError) -> SourceTable?
     /// Runs `statement` and returns a cursor over its rows.
     func query(_ statement: SourceStatement) throws(SQLSourceError) -> any SourceCursor
+    /// How a column is selected (`"name"`, or a conversion such as `to_json("tags")` for a type read as json).
+    func selectExpression(_ column: SourceColumn) -> String
     /// `name` quoted as an identifier of this dialect.
     func quote(_ name: String) -> String
     /// The placeholder of the `index`-th parameter (1-based): `$1`, `?`.
@@ -152,4 +154,9 @@ public struct SQLSourceError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String { message }
+}
+
+extension SQLSource {
+    /// The column, quoted.
+    public func selectExpression(_ column: SourceColumn) -> String { quote(column.name) }
 }

@@ -28,6 +28,8 @@ enum {
  * DLTAF_CLIENT_* kind; on failure `error` (DLTAF_CLIENT_ERROR_SIZE bytes) says why and `*db` is NULL.
  */
 int dltaf_lite_open(const char *path, int busy_timeout_ms, void **db, char *error);
+/* Opens an existing `path` read-only (the sqldb source). */
+int dltaf_lite_open_readonly(const char *path, int busy_timeout_ms, void **db, char *error);
 void dltaf_lite_close(void *db);
 /* Runs one or more statements without results; returns the SQLite code. */
 int dltaf_lite_exec(void *db, const char *sql);
@@ -53,6 +55,10 @@ long long dltaf_lite_column_int64(void *statement, int column);
 double dltaf_lite_column_double(void *statement, int column);
 /* Text or blob bytes of a column (0-based) and their length; valid until the next step, reset or finalize. */
 const void *dltaf_lite_column_bytes(void *statement, int column, int *length);
+
+/* A result column's name, and its declared type (NULL for an expression). */
+const char *dltaf_lite_column_name(void *statement, int column);
+const char *dltaf_lite_column_decltype(void *statement, int column);
 
 /* ---- PostgreSQL (libpq.so.5) ---- */
 
@@ -92,5 +98,26 @@ int dltaf_pq_copy_start(void *conn, const char *sql, dltaf_pq_error *error);
 int dltaf_pq_copy_put(void *conn, const char *bytes, int length, dltaf_pq_error *error);
 /* Ends the COPY (or aborts it when `abort_reason` is not NULL) and reads its outcome; `*rows` gets the count. */
 int dltaf_pq_copy_end(void *conn, const char *abort_reason, long long *rows, dltaf_pq_error *error);
+
+/* The byte length of a field (text may hold no NUL, but bytea in binary format could). */
+int dltaf_pq_length(const void *result, int row, int column);
+
+/*
+ * Prepares `sql` as the unnamed statement and describes it: `*result` (free with dltaf_pq_clear) holds the result
+ * columns for dltaf_pq_nfields, dltaf_pq_fname, dltaf_pq_ftype and dltaf_pq_fmod; nothing is executed.
+ */
+int dltaf_pq_describe(void *conn, const char *sql, void **result, dltaf_pq_error *error);
+const char *dltaf_pq_fname(const void *result, int column);
+unsigned int dltaf_pq_ftype(const void *result, int column);
+int dltaf_pq_fmod(const void *result, int column);
+
+/* Starts `COPY ... TO STDOUT`. */
+int dltaf_pq_copy_out_start(void *conn, const char *sql, dltaf_pq_error *error);
+/*
+ * Reads the next row of a COPY TO STDOUT: `*row` (free with dltaf_pq_freemem) holds `*length` bytes ending in a
+ * newline. At the end `*length` is -1 and the COPY's outcome is returned (an error when the server failed it).
+ */
+int dltaf_pq_copy_get(void *conn, char **row, int *length, dltaf_pq_error *error);
+void dltaf_pq_freemem(void *memory);
 
 #endif

@@ -1,0 +1,59 @@
+import DltafProtocol
+
+/// The in-process write paths: typed batches, and PostgreSQL COPY text passed through from a PostgreSQL source.
+extension SessionCore {
+    func write(stream name: String, columns: [String], batch: RowBatch) throws(LoadError) -> Int {
+        let load = try stream(name)
+        let positions = try load.positions(ofBatchColumns: columns)
+        return try guarded { () throws(LoadError) -> Int in
+            try destination.beginIfNeeded()
+            defer { load.freezeAfterFirstWrite() }
+            return try naming(load, load.add(batch: batch, positions: positions))
+        }
+    }
+
+    /// Whether rows of `columns` may be written as COPY text: the destination is PostgreSQL and `columns` are
+    /// the stream's table columns in table order (so each line's fields land where they belong).
+    func acceptsCopyText(stream name: String, columns: [String]) throws(LoadError) -> Bool {
+        let load = try stream(name)
+        guard load.sink is PostgresTableSink else { return false }
+        let positions = try load.positions(ofBatchColumns: columns)
+        return positions == Array(0..<load.columns.count)
+    }
+
+    func writeCopyText(stream name: String, columns: [String], data: [UInt8], rows: Int)
+        throws(LoadError) -> Int
+    {
+        guard try acceptsCopyText(stream: name, columns: columns), let load = streams[name],
+            let sink = load.sink as? PostgresTableSink
+        else {
+            throw LoadError(
+                .badRows, "stream \(name): COPY text needs a PostgreSQL destination and the table's columns in order")
+        }
+        return try guarded { () throws(LoadError) -> Int in
+            try destination.beginIfNeeded()
+            try naming(load, sink.appendCopyText(data, rows: rows))
+            load.rowsWritten += rows
+            load.rowsSinceCheckpoint += rows
+            return rows
+        }
+    }
+}
+
+extension SessionCore {
+    /// Rolls back everything since the last checkpoint and forgets `stream` (an in-process unit that failed at
+    /// its source): the session stays usable for the other streams. Rows other streams wrote since the last
+    /// checkpoint are rolled back too, so callers checkpoint each unit before starting the next.
+    func discard(stream name: String) throws(LoadError) {
+        try usable()
+        for other in order { streams[other]?.sink.abandon() }
+        destination.rollback()
+        for other in order where other != name {
+            guard let load = streams[other] else { continue }
+            load.rowsWritten -= load.rowsSinceCheckpoint
+            load.rowsSinceCheckpoint = 0
+        }
+        streams[name] = nil
+        order.removeAll { $0 == name }
+    }
+}
