@@ -130,6 +130,11 @@ public final class LoadSession: Sendable {
         try core.withLock { core throws(LoadError) in try core.discard(stream: stream) }
     }
 
+    /// `count(*)` of the table `stream` writes to, as this session sees it (for per-table figures of merge).
+    public func rowCount(stream: String) throws(LoadError) -> Int {
+        try core.withLock { core throws(LoadError) in try core.rowCount(stream: stream) }
+    }
+
     /// The run succeeded: commits what was written after the last checkpoint (keeping the last state), swaps in
     /// `replace` tables, records the run as completed and closes the connection.
     public func finish() throws(LoadError) -> LoadSummary {

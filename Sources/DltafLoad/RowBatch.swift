@@ -138,6 +138,19 @@ public struct RowBatch: Sendable {
         openText = -1
     }
 
+    /// Appends row `row` of `other` (same width).
+    public mutating func appendRow(of other: RowBatch, _ row: Int) {
+        for index in (row * other.width)..<((row + 1) * other.width) {
+            switch other.tags[index] {
+            case .text, .bytes:
+                let (offset, count) = other.span(index)
+                append(other.tags[index], Int64(storage.count), Int32(count))
+                storage.append(contentsOf: other.storage[offset..<(offset + count)])
+            default: append(other.tags[index], other.payloads[index])
+            }
+        }
+    }
+
     // MARK: Reading
 
     /// The tag of value `index` (row-major: `row * width + column`).

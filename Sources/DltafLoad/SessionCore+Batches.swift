@@ -57,3 +57,11 @@ extension SessionCore {
         order.removeAll { $0 == name }
     }
 }
+
+extension SessionCore {
+    /// `count(*)` of the table `stream` writes (its rows as committed and pending, in this transaction).
+    func rowCount(stream name: String) throws(LoadError) -> Int {
+        let load = try stream(name)
+        return try guarded { () throws(LoadError) -> Int in try destination.count(table: load.table) }
+    }
+}

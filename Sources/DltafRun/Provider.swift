@@ -66,7 +66,7 @@ package enum Builtins {
     ) -> [any BuiltinExtension] {
         [
             LogHook(console: console), TCPCheck(), HTTPCheck(), PostgresCheck(environment: environment), SQLiteCheck(),
-            EnvCheck(environment: environment), PathCheck(),
+            EnvCheck(environment: environment), PathCheck(), SQLDBRunner(),
         ]
     }
 }

@@ -19,8 +19,8 @@ final class LoadPlane: Sendable {
     let destination: DestinationConfiguration
     /// The run's write disposition, for streams that do not name one.
     let writeDisposition: String
-    private let session: LoadSession
-    private let progress: LoadProgress
+    let session: LoadSession
+    let progress: LoadProgress
     private let failure = Mutex<RunError?>(nil)
     private let serving = Mutex(true)
 

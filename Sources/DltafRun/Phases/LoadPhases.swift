@@ -11,13 +11,26 @@ import DltafProtocol
 /// are refused with a clear error).
 struct OpenLoadPhase: RunPhase {
     func run(_ state: inout RunState, _ orchestrator: RunOrchestrator) async -> PhaseOutcome {
-        guard let prepared = state.prepared,
-            case .plugin(let handle)? = prepared.catalog.runners[prepared.runnerKind]?.provider,
-            handle.handshake.features.contains(ProtocolFeature.data)
+        guard let prepared = state.prepared, let provider = prepared.catalog.runners[prepared.runnerKind]?.provider
         else { return .proceed }
+        let handle: PluginHandle?
+        switch provider {
+        case .plugin(let plugin) where plugin.handshake.features.contains(ProtocolFeature.data): handle = plugin
+        case .builtin(let builtin) where builtin is SQLDBRunner: handle = nil
+        default: return .proceed
+        }
         let manifest = prepared.manifest
         let destinationName = LoadTarget.name(of: manifest)
         guard LoadTarget.supported.contains(destinationName) else {
+            guard let handle else {
+                // The built-in runner has nowhere else to put its rows.
+                do throws(RunError) {
+                    _ = try LoadTarget.configuration(of: manifest, environment: [:])
+                } catch {
+                    return .failed(error)
+                }
+                return .proceed
+            }
             let why =
                 "the runner speaks data.v1 but dltaf does not load destination \"\(destinationName)\" (it loads "
                 + LoadTarget.supported.joined(separator: ", ") + "); its data/* requests will be refused"
@@ -47,7 +60,7 @@ struct OpenLoadPhase: RunPhase {
             return .failed(error)
         }
         state.load = plane
-        handle.connection.serveRequests(plane.handle)
+        handle?.connection.serveRequests(plane.handle)
         state.lap("open_destination")
         return .proceed
     }

@@ -2,6 +2,8 @@ import DltafJSON
 import DltafManifest
 import DltafPluginHost
 import DltafProtocol
+import DltafSQLDB
+import DltafClients
 
 /// The online checks that apply (adjusted by the manifest's selection), concurrently; any error fails the run
 /// (exit 3).
@@ -61,6 +63,9 @@ struct RunnerPhase: RunPhase {
         else {
             return .finished  // Only plans go on without a runner, and they have ended already.
         }
+        if case .builtin(let builtin) = runner.provider, builtin is SQLDBRunner {
+            return await runInProcess(prepared, &state)
+        }
         let handle: PluginHandle? = if case .plugin(let handle) = runner.provider { handle } else { nil }
         let params = RunnerRunParams(
             kind: prepared.runnerKind, manifest: prepared.manifest.value, context: context,
@@ -93,6 +98,41 @@ struct RunnerPhase: RunPhase {
         // A failure is not logged here: the `log` hook's on_error line says it on stderr, and the summary or the
         // result document on stdout.
         return outcome
+    }
+
+    /// The built-in `sqldb` runner: the source opened from the run's credentials, its rows loaded through the
+    /// run's load session on a thread off Swift's pool.
+    private func runInProcess(_ prepared: PreparedRun, _ state: inout RunState) async -> PhaseOutcome {
+        guard let plane = state.load else { return .failed(RunOrchestrator.cancelledError) }
+        let manifest = prepared.manifest
+        let configuration: SQLDBConfiguration
+        do throws(SQLDBConfigurationError) {
+            configuration = try SQLDBConfiguration(manifest: manifest.value, directory: manifest.directory)
+        } catch {
+            return .failed(
+                RunError(.config, code: "manifest_invalid", message: error.description, exitCode: .usageOrManifest))
+        }
+        let variables = state.request.environment.merging(prepared.secrets) { _, resolved in resolved }
+        let cancellation = state.cancellation
+        let outcome = await runBlocking { _ in
+            let source: any SQLSource
+            do throws(SQLSourceError) {
+                source = try SourceConnection.open(variables, directory: manifest.directory)
+            } catch {
+                return SQLDBRun.failure(error)
+            }
+            defer { source.close() }
+            return SQLDBRun(
+                configuration: configuration, source: source, session: plane.session,
+                isCancelled: { cancellation.isCancelled },
+                progress: { stream, rows in plane.progress.add(rows, to: stream) }
+            ).run()
+        }
+        var phase = apply(outcome, to: &state.result)
+        if let handleError = plane.error { phase = .failed(handleError) }
+        if state.cancellation.isCancelled { phase = .failed(RunOrchestrator.cancelledError) }
+        state.lap("run")
+        return phase
     }
 
     /// The runner's answer in the result; a `failed` status fails the run.

@@ -87,15 +87,14 @@ public final class PostgresSource: SQLSource {
         return PostgresCursor(session: session, columns: columns)
     }
 
-    /// Runs `statement` (which must have no parameters: COPY takes none) as `COPY (…) TO STDOUT` and hands each
-    /// row, in COPY text with its newline, to `body`, which returns false to stop. Returns the result's columns
-    /// first through `columns` so the caller can open its stream.
-    public func copyRows(
-        _ statement: SourceStatement, columns: ([SourceColumn]) throws(SQLSourceError) -> Void,
-        _ body: (UnsafeRawBufferPointer) -> Bool
-    ) throws(SQLSourceError) {
-        let (sql, described) = try prepared(statement.sql)
-        try columns(described)
+    /// The result columns of a statement without parameters, and the SQL `copyRows` runs for it.
+    public func describeForCopy(_ statement: SourceStatement) throws(SQLSourceError) -> (sql: String, columns: [SourceColumn]) {
+        try prepared(statement.sql)
+    }
+
+    /// Runs `sql` (from `describeForCopy`) as `COPY (…) TO STDOUT` and hands each row, in COPY text with its
+    /// newline, to `body`, which returns false to stop (and gives up the connection).
+    public func copyRows(_ sql: String, _ body: (UnsafeRawBufferPointer) -> Bool) throws(SQLSourceError) {
         try session.copyOut("COPY (\(sql)) TO STDOUT", "copying the rows", body)
     }
 

@@ -136,7 +136,9 @@ final class SQLiteCursor: SourceCursor {
         -> String?
     {
         switch storage {
-        case DLTAF_LITE_INTEGER: return String(statement.int(column))
+        case DLTAF_LITE_INTEGER:
+            let whole = String(statement.int(column))
+            return scale == 0 ? whole : whole + "." + String(repeating: "0", count: scale)
         case DLTAF_LITE_FLOAT:
             let value = statement.double(column)
             guard value.isFinite else { return nil }
