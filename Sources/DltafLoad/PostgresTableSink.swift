@@ -175,12 +175,12 @@ final class PostgresTableSink: TableSink {
                 start = end + 1
             }
         }
-        self.buffer = buffer
         stagedRows += rows
         if buffer.count >= Self.flushBytes {
             try connection.copyPut(buffer, "loading rows into \(table)")
             buffer.removeAll(keepingCapacity: true)
         }
+        self.buffer = buffer
     }
 
     func flush() throws(LoadError) {

@@ -42,18 +42,18 @@ struct SQLDBRunner: BuiltinExtension {
             findings.append(
                 Diagnostic(severity: .error, message: error.message, code: "sqldb.invalid", path: pointer(error.path)))
         }
-        // The connection's kind decides what is read; without one, the manifest's dialect does.
+        // The connection decides what is read (`source.dialect` may say oracle for SQL that runs anywhere); one
+        // given only by the environment is judged when the run opens it.
         let connection = manifest["connections"]?["source"]?["kind"]?.stringValue?.lowercased()
-        let dialect = (manifest["source"]?["dialect"]?.stringValue ?? "").lowercased()
-        let named = connection.map(SourceConnection.dialect(driver:)) ?? dialect
-        if SourceConnection.unsupportedDialects.contains(named) {
+        if let named = connection.map(SourceConnection.dialect(driver:)),
+            SourceConnection.unsupportedDialects.contains(named)
+        {
             findings.append(
                 Diagnostic(
                     severity: .error,
                     message: "\(named) sources are not supported by this build of dltaf's sqldb runner (it reads "
                         + "PostgreSQL, SQLite and MySQL/MariaDB): use a runner plugin for \(named)",
-                    code: "sqldb.dialect_unsupported",
-                    path: connection == nil ? "/source/dialect" : "/connections/source/kind"))
+                    code: "sqldb.dialect_unsupported", path: "/connections/source/kind"))
         }
         return findings
     }
