@@ -59,10 +59,14 @@ struct SQLDBRunTests {
         }
 
         func sqlite(_ sql: String, dataset: String = "demo") async throws -> String {
-            let path = workspace.root + "/.dltaf/\(dataset).sqlite"
-            let output = try await runProcess("/usr/bin/sqlite3", [path, sql])
+            let output = try await sqliteOutput(sql, dataset: dataset)
             try #require(output.status == 0, "sqlite3 failed: \(output.stderr)")
             return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        /// The output of `sqlite3` on the destination file, whether or not it succeeded (for polling).
+        func sqliteOutput(_ sql: String, dataset: String = "demo") async throws -> ProcessOutput {
+            try await runProcess("/usr/bin/sqlite3", [workspace.root + "/.dltaf/\(dataset).sqlite", sql])
         }
 
         /// Writes `name.yaml` and runs `dltaf exec` on it.
@@ -216,6 +220,49 @@ struct SQLDBRunTests {
             #expect(try await setup.sqlite("SELECT count(*), count(DISTINCT id) FROM events") == "90|90")
             let state = try await setup.sqlite("SELECT state FROM _dltaf_state WHERE stream = 'events'")
             #expect(state.contains(#""last_value":"2026-01-11""#))
+        }
+    }
+
+    @Test(arguments: ["append", "merge"])
+    func aRunKilledMidTableResumesAtItsLastCheckpoint(disposition: String) async throws {
+        try await Self.with { setup in
+            _ = try await setup.psql(
+                "CREATE TABLE ticks (id bigint PRIMARY KEY, at timestamptz, note text); INSERT INTO ticks SELECT g, "
+                    + "timestamptz '2026-01-01 00:00:00+00' + (g / 3) * interval '1 second', repeat('x', 200) "
+                    + "FROM generate_series(1, 400000) g")
+            let source = """
+                  kind: sqldb
+                  mode: catalog
+                  catalog: {schema: public, tables: [ticks]}
+                  query: {fetch_batch_size: 5000}
+                  incremental: {cursor_column: at, chunk_rows: 20000}
+                """
+            let name = "dlt__ticks_\(disposition)__to__sqlite__demo"
+            let path = setup.workspace.root + "/\(name).yaml"
+            try Data(Self.manifest(name, disposition: disposition, source: source).utf8).write(
+                to: URL(fileURLWithPath: path))
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TestPaths.dltaf)
+            process.arguments = ["exec", path]
+            process.environment = setup.sourceEnvironment.merging(["PATH": "/usr/bin:/bin"]) { $1 }
+            process.currentDirectoryURL = URL(fileURLWithPath: setup.workspace.root)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var checkpoints = 0
+            for _ in 0..<600 where checkpoints < 3 && process.isRunning {
+                try await Task.sleep(for: .milliseconds(20))
+                let polled = try await setup.sqliteOutput("SELECT count(*) FROM _dltaf_loads")
+                checkpoints = Int(polled.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            }
+            try #require(process.isRunning, "the run ended before it could be killed")
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let committed = Int(try await setup.sqlite("SELECT count(*) FROM ticks")) ?? -1
+            #expect(committed > 0 && committed < 400_000, "committed \(committed)")
+            let (rerun, _) = try await setup.exec(name, Self.manifest(name, disposition: disposition, source: source))
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            #expect(try await setup.sqlite("SELECT count(*), count(DISTINCT id), sum(id) FROM ticks") == "400000|400000|80000200000")
         }
     }
 
