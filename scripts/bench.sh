@@ -7,6 +7,8 @@
 #   (c) manifest lint over 1,000 manifests, against the Python dltaf.
 #   (d) the data plane (scripts/bench-data.sh): BENCH_DATA_ROWS rows from a Python SDK runner into SQLite and
 #       PostgreSQL by transport, against sqlite3 .import, psql \copy and dlt; BENCH_DATA=0 skips it.
+#   (e) sqldb (scripts/bench-sqldb.sh): a PostgreSQL table copied into SQLite and PostgreSQL by the built-in
+#       `sqldb` runner, against the native COPY pipes and dlt's sql_table backends; BENCH_SQLDB=0 skips it.
 # Medians from hyperfine; every number in one result file. See docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -155,11 +157,11 @@ result = {
         "host_over_python_json_loads": decode_rate / py_rate,
     },
 }
-try:  # keep the sections other scripts merge in (data_plane)
+try:  # keep the sections other scripts merge in (data_plane, sqldb)
     previous = json.load(open(out))
 except (OSError, ValueError):
     previous = {}
-json.dump({k: v for k, v in previous.items() if k == "data_plane"} | result, open(out, "w"), indent=2)
+json.dump({k: v for k, v in previous.items() if k in ("data_plane", "sqldb")} | result, open(out, "w"), indent=2)
 e, t = result["exec_overhead"], result["throughput"]
 print(f"exec (noop Swift runner)        {m['exec']*1000:8.2f} ms median")
 print(f"plugin run directly             {direct*1000:8.2f} ms median   exec/direct = {e['exec_over_direct']:.2f}x")
@@ -174,4 +176,7 @@ PY
 
 if [[ ${BENCH_DATA:-1} != 0 ]]; then
     BENCH_BIN=$BIN ./scripts/bench-data.sh
+fi
+if [[ ${BENCH_SQLDB:-1} != 0 ]]; then
+    BENCH_BIN=$BIN ./scripts/bench-sqldb.sh
 fi
