@@ -14,9 +14,12 @@ has_library() { /sbin/ldconfig -p 2>/dev/null | grep -q "^[[:space:]]*$1 "; }
 has_library libcurl.so.4 || missing+=(libcurl4)
 has_library libpq.so.5 || missing+=(libpq5)
 has_library libsqlite3.so.0 || missing+=(libsqlite3-0)
+has_library libmariadb.so.3 || missing+=(libmariadb3)
 
 # PostgreSQL server binaries for the infra-check tests (they start a throwaway server).
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null || missing+=(postgresql)
+# MariaDB server binaries for the sqldb source tests (they start a throwaway server with mariadb-install-db).
+[[ -x /usr/sbin/mariadbd ]] || command -v mariadbd >/dev/null || missing+=(mariadb-server)
 
 if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
