@@ -293,6 +293,85 @@ struct SQLDBRunTests {
         }
     }
 
+    @Test func mariaDBTablesLoadIntoPostgres() async throws {
+        try await Self.with { setup in
+            try await LocalMariaDB.with { maria in
+                try await maria.execute(
+                    """
+                    CREATE TABLE sales (id BIGINT PRIMARY KEY, label VARCHAR(40), price DECIMAL(38,9), sold DATETIME(6),
+                        ok TINYINT(1), doc JSON, raw BLOB);
+                    INSERT INTO sales VALUES (1, 'ünï 😀', 12345678901234567890123456789.123456789,
+                        '2026-03-04 05:06:07.890123', 1, '{"a": 1}', X'00FF'), (2, NULL, NULL, NULL, NULL, NULL, NULL);
+                    """)
+                let source = """
+                      kind: sqldb
+                      mode: catalog
+                      catalog: {schema: \(maria.database), tables: [sales]}
+                    """
+                let name = "dlt__maria__to__pg__demo"
+                let (output, result) = try await setup.exec(
+                    name, Self.manifest(name, destination: "postgres", source: source),
+                    extra: [
+                        "SOURCES__SQL_DATABASE__CREDENTIALS__DRIVERNAME": "mysql+pymysql",
+                        "SOURCES__SQL_DATABASE__CREDENTIALS__HOST": maria.host,
+                        "SOURCES__SQL_DATABASE__CREDENTIALS__PORT": String(maria.port),
+                        "SOURCES__SQL_DATABASE__CREDENTIALS__USERNAME": maria.user,
+                        "SOURCES__SQL_DATABASE__CREDENTIALS__PASSWORD": maria.password,
+                        "SOURCES__SQL_DATABASE__CREDENTIALS__DATABASE": maria.database,
+                    ])
+                #expect(output.status == 0, "\(output.stderr)")
+                #expect(result["table_stats"]?[0]?["rows_processed"] == .int(2))
+                let row = try await setup.psql(
+                    "SELECT label, price, sold AT TIME ZONE 'UTC', ok, doc->>'a', encode(raw, 'hex') FROM demo.sales "
+                        + "WHERE id = 1", database: "warehouse")
+                #expect(row == "ünï 😀|12345678901234567890123456789.123456789|2026-03-04 05:06:07.890123|t|1|00ff")
+                #expect(try await setup.psql("SELECT count(*) FROM demo.sales WHERE label IS NULL", database: "warehouse") == "1")
+            }
+        }
+    }
+
+    @Test func aSQLiteFileIsASourceToo() async throws {
+        try await Self.with { setup in
+            let file = setup.workspace.root + "/legacy.db"
+            let created = try await runProcess(
+                "/usr/bin/sqlite3",
+                [
+                    file,
+                    "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, price DECIMAL(10,2), added DATETIME, "
+                        + "meta JSON); INSERT INTO items VALUES (1, 'a', 2.5, '2026-01-01 10:00:00', '{\"x\": 1}'), "
+                        + "(2, 'b', 3, '2026-01-02T11:00:00Z', NULL); CREATE TABLE broken (id INTEGER, n INTEGER); "
+                        + "INSERT INTO broken VALUES (1, 'not a number');",
+                ])
+            try #require(created.status == 0, "\(created.stderr)")
+            let source = """
+                  kind: sql_database
+                  schema: main
+                  tables: [items, broken]
+                """
+            let name = "dlt__lite__to__pg__demo"
+            let (output, result) = try await setup.exec(
+                name,
+                Self.manifest(
+                    name, destination: "postgres", source: source,
+                    run: ", partial_success: {mode: any_success, tolerate_errors: source_only}"),
+                extra: [
+                    "SOURCES__SQL_DATABASE__CREDENTIALS__DRIVERNAME": "sqlite",
+                    "SOURCES__SQL_DATABASE__CREDENTIALS__DATABASE": "legacy.db",
+                ])
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(result["status"] == "partial_success")
+            let broken = result["table_stats"]?.arrayValue?.first { $0["target_table"] == "broken" }
+            #expect(broken?["error_kind"] == "DATA:data_validation")
+            #expect(broken?["error_message"]?.stringValue?.contains("column n") == true)
+            #expect(
+                try await setup.psql(
+                    "SELECT string_agg(price::text || ' ' || (added AT TIME ZONE 'UTC')::text || ' ' || "
+                        + "coalesce(meta->>'x', '-'), ';' ORDER BY id) FROM demo.items", database: "warehouse")
+                    == "2.50 2026-01-01 10:00:00 1;3.00 2026-01-02 11:00:00 -")
+            #expect(try await setup.psql("SELECT to_regclass('demo.broken') IS NULL", database: "warehouse") == "t")
+        }
+    }
+
     @Test func aRefusedLoginFailsClearlyWithoutThePassword() async throws {
         try await Self.with { setup in
             let wrong = "not-the-password-\(UUID().uuidString.prefix(6))"
