@@ -4,7 +4,7 @@ import Foundation
 /// The environment contracts of source connections (`connections.source.kind`).
 enum SourceEnvironment {
     /// `oracle`, `postgres`, `sql` → `SOURCES__SQL_DATABASE__CREDENTIALS__*`. Needs drivername, host, username
-    /// and password.
+    /// and password; a `sqlite` driver needs only database (the file).
     static func sqlDatabase(_ secret: SecretPayload) throws(BuildError) -> [EnvironmentVariable] {
         let prefix = "SOURCES__SQL_DATABASE__CREDENTIALS__"
         let driver = secret.text("drivername", "driver")
@@ -16,6 +16,11 @@ enum SourceEnvironment {
         let dsn = secret.text("dsn")
         guard !driver.isEmpty else {
             throw BuildError("the SQL secret must contain 'drivername' (or set it in overrides)")
+        }
+        // A SQLite file has no server: its path (`database`) is all it needs.
+        if driver.lowercased().hasPrefix("sqlite") {
+            guard !database.isEmpty else { throw BuildError("the SQLite secret must contain 'database' (the file)") }
+            return [EnvironmentVariable(prefix + "DRIVERNAME", driver), EnvironmentVariable(prefix + "DATABASE", database)]
         }
         guard !host.isEmpty else { throw BuildError("the SQL secret must contain 'host'") }
         guard !username.isEmpty, !password.isEmpty else {
