@@ -372,6 +372,55 @@ struct SQLDBRunTests {
         }
     }
 
+    /// The Python dltaf's four SQL example manifests, as shipped, pointed at the test server: their ClickHouse
+    /// destination becomes SQLite (ClickHouse is not a dltaf destination yet) and their `connections` give way to
+    /// the test's credentials (their Oracle source becomes the test's PostgreSQL, with a `dual` view for their
+    /// Oracle-flavoured SQL). Everything else (layouts, legacy kinds, `sql_file`, params) runs as written.
+    @Test func thePythonDltafSQLExamplesRun() async throws {
+        let examples = try #require(ReferenceDltaf.examplesDirectory, "\(ReferenceDltaf.missing)")
+        try await Self.with { setup in
+            _ = try await setup.psql(Self.orders(50) + "; CREATE VIEW dual AS SELECT 'X'::text AS dummy")
+            let folder = setup.workspace.root + "/manifests"
+            let sql = setup.workspace.root + "/sql"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: sql, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(
+                atPath: examples + "/../sql/oracle_smoke_query.sql", toPath: sql + "/oracle_smoke_query.sql")
+            // In name order, into one `raw` dataset: both catalog examples append the same tables.
+            let expected = [
+                "smoke_sqldb_catalog": ("orders", "100"), "smoke_sql_database_catalog": ("customers", "2"),
+                "smoke_sqldb_query": ("smoke_query", "1"), "smoke_oracle_custom_sql": ("smoke_query", "1"),
+            ]
+            for (file, (table, rows)) in expected.sorted(by: { $0.key < $1.key }) {
+                var text = try String(contentsOfFile: "\(examples)/\(file).yaml", encoding: .utf8)
+                text = text.replacing("destination: clickhouse", with: "destination: sqlite")
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                var kept: [Substring] = []
+                var skipping = false
+                for line in lines {
+                    if line.hasPrefix("connections:") { skipping = true } else if let first = line.first,
+                        first != " ", first != "#"
+                    {
+                        skipping = false
+                    }
+                    if !skipping { kept.append(line) }
+                }
+                let name = try #require(
+                    kept.first { $0.contains("name: dlt__") }.map { $0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces) })
+                let path = "\(folder)/\(name).yaml"
+                try Data(kept.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+                var environment = setup.sourceEnvironment
+                environment["PATH"] = "/usr/bin:/bin"
+                let output = try await runProcess(
+                    TestPaths.dltaf, ["exec", path, "--json"], environment: environment, directory: folder, timeout: 120)
+                #expect(output.status == 0, "\(file): \(output.stdout) \(output.stderr)")
+                let count = try await runProcess(
+                    "/usr/bin/sqlite3", [folder + "/.dltaf/raw.sqlite", "SELECT count(*) FROM \(table)"])
+                #expect(count.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == rows, "\(file)")
+            }
+        }
+    }
+
     @Test func aRefusedLoginFailsClearlyWithoutThePassword() async throws {
         try await Self.with { setup in
             let wrong = "not-the-password-\(UUID().uuidString.prefix(6))"
