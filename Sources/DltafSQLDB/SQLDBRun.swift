@@ -143,6 +143,8 @@ public struct SQLDBRun {
             "rows_inserted": .int(result.unit.disposition == .merge ? 0 : result.rows),
             "rps": .double(result.seconds > 0 ? (Double(result.rows) / result.seconds).rounded() : 0),
             "route": .string(result.route),
+            "write_seconds": .double((result.writeSeconds * 1000).rounded() / 1000),
+            "write_rps": .double(result.writeSeconds > 0 ? (Double(result.rows) / result.writeSeconds).rounded() : 0),
         ]
         if let failure = result.failure {
             object["error_kind"] = .string("\(failure.category.rawValue):\(failure.code)")

@@ -57,6 +57,8 @@ struct SQLDBUnitResult: Sendable {
     var startedAt: String
     var finishedAt: String
     var seconds: Double
+    /// The time the destination took for this unit's writes (the loader's side of the pipe).
+    var writeSeconds: Double = 0
     var rowsBefore: Int?
     var failure: Failure?
     /// `copy` (PostgreSQL COPY text passed through) or `rows` (typed batches).

@@ -34,8 +34,7 @@ struct UnitTransfer {
                 }
             }
         }
-        let elapsed = clock.now - started
-        result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        result.seconds = Self.seconds(clock.now - started)
         result.finishedAt = Self.timestamp()
         return result
     }
@@ -96,11 +95,16 @@ struct UnitTransfer {
         defer { handoff.cancelAndWait() }
         if case .copy = route { result.route = "copy" }
         var sinceCheckpoint = 0
+        let clock = ContinuousClock()
+        var writing = Duration.zero
+        defer { result.writeSeconds = Self.seconds(writing) }
         while true {
             if isCancelled() { throw .cancelled(unit) }
             let item = try reading(unit) { () throws(SQLSourceError) in try handoff.take() }
             guard let item else { break }
             let written: Int
+            let writeStart = clock.now
+            defer { writing += clock.now - writeStart }
             switch item {
             case .copyText(let data, let rows):
                 written = try loading(unit) { () throws(LoadError) in
@@ -207,6 +211,10 @@ struct UnitTransfer {
         } catch {
             throw SQLDBUnitResult.Failure(error, unit: unit)
         }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     static func timestamp() -> String {

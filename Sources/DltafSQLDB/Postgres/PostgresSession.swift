@@ -8,10 +8,18 @@ final class PostgresSession {
     /// Removed from every message, in case a server or libpq ever echoes it.
     private let password: String?
 
+    /// The connection's parameters, kept to connect again after a COPY was abandoned (which ends the connection).
+    private let parameters: [(String, String)]
+
     /// Connects with keyword/value pairs (never parsed as a connection string) and sets the session up for
     /// reading: UTF-8, ISO dates in UTC, doubles with every digit, bytea in hex.
     init(parameters: [(String, String)], password: String?) throws(SQLSourceError) {
         self.password = password.flatMap { $0.isEmpty ? nil : $0 }
+        self.parameters = parameters
+        try connect()
+    }
+
+    private func connect() throws(SQLSourceError) {
         var opened: UnsafeMutableRawPointer?
         var error = dltaf_pq_error()
         let kind = CStrings.with(parameters.map(\.0)) { keywords in
@@ -109,6 +117,26 @@ final class PostgresSession {
         }
     }
 
+    /// Starts `COPY … TO STDOUT` for reading with `copyNext`.
+    func copyStart(_ sql: String, _ what: @autoclosure () -> String) throws(SQLSourceError) {
+        let connection = try open()
+        var error = dltaf_pq_error()
+        guard dltaf_pq_copy_out_start(connection, sql, &error) == DLTAF_CLIENT_OK else { throw failure(error, what()) }
+    }
+
+    /// The next row of the COPY started with `copyStart` (free it with `dltaf_pq_freemem`), nil at its end.
+    func copyNext(_ what: @autoclosure () -> String) throws(SQLSourceError) -> UnsafeRawBufferPointer? {
+        let connection = try open()
+        var error = dltaf_pq_error()
+        var row: UnsafeMutablePointer<CChar>?
+        var length: Int32 = 0
+        guard dltaf_pq_copy_get(connection, &row, &length, &error) == DLTAF_CLIENT_OK else {
+            throw failure(error, what())
+        }
+        guard length > 0, let row else { return nil }
+        return UnsafeRawBufferPointer(start: row, count: Int(length))
+    }
+
     /// Closes the connection.
     func close() {
         if let handle { dltaf_pq_close(handle) }
@@ -137,7 +165,9 @@ final class PostgresSession {
         return SQLSourceError(kind, message, retryable: kind == .connectivity)
     }
 
+    /// The connection, connecting again when a COPY stopped early ended the last one.
     private func open() throws(SQLSourceError) -> UnsafeMutableRawPointer {
+        if handle == nil { try connect() }
         guard let handle else {
             throw SQLSourceError(.connectivity, "postgres: the source connection is closed", retryable: true)
         }

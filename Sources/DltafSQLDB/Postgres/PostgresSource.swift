@@ -74,6 +74,8 @@ public final class PostgresSource: SQLSource {
 
     public func query(_ statement: SourceStatement) throws(SQLSourceError) -> any SourceCursor {
         let (sql, columns) = try prepared(statement.sql)
+        // COPY streams (and takes no parameters); a cursor serves statements with parameters.
+        if statement.parameters.isEmpty { return try PostgresCopyCursor(session: session, sql: sql, columns: columns) }
         try session.exec(
             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [], "starting the read transaction")
         do {
@@ -190,7 +192,8 @@ final class PostgresCursor: SourceCursor {
                     continue
                 }
                 let count = Int(dltaf_pq_length(result, Int32(row), Int32(column)))
-                guard PostgresText.append(value, count: count, as: types[column], into: &batch) else {
+                let bytes = UnsafeRawBufferPointer(start: value, count: count)
+                guard PostgresText.append(bytes, as: types[column], into: &batch) else {
                     batch.dropPartialRow()
                     let text = String(cString: value)
                     throw SQLSourceError(

@@ -6,21 +6,17 @@ import DltafLoad
 /// PostgreSQL's text output (DateStyle ISO, TimeZone UTC, bytea hex) read into `RowBatch` values of the column's
 /// loader type, in place (no String per value).
 enum PostgresText {
-    /// Appends the value `text` (`count` bytes, NUL-terminated as libpq returns it) as `type`; false when it does
-    /// not read as that type (a date or timestamp out of range, a numeric NaN).
+    /// Appends the value `bytes` (PostgreSQL's text output, unescaped) as `type`; false when it does not read as
+    /// that type (a date or timestamp out of range, a numeric NaN).
     @inline(__always)
-    static func append(_ text: UnsafePointer<CChar>, count: Int, as type: DataType, into batch: inout RowBatch)
-        -> Bool
-    {
-        let bytes = UnsafeRawBufferPointer(start: text, count: count)
+    static func append(_ bytes: UnsafeRawBufferPointer, as type: DataType, into batch: inout RowBatch) -> Bool {
+        let count = bytes.count
         switch type {
         case .bigint:
             guard let value = integer(bytes) else { return false }
             batch.append(value)
         case .double:
-            var end: UnsafeMutablePointer<CChar>?
-            let value = strtod(text, &end)
-            guard let end, end - UnsafeMutablePointer(mutating: text) == count else { return false }
+            guard let value = double(bytes) else { return false }
             batch.append(value)
         case .bool:
             guard count == 1 else { return false }
@@ -39,6 +35,22 @@ enum PostgresText {
             return appendHex(bytes, into: &batch)
         }
         return true
+    }
+
+    /// A double in PostgreSQL's output (`extra_float_digits` 3: every digit; `NaN`, `Infinity`, `-Infinity`).
+    @inline(__always)
+    static func double(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        guard let source = bytes.baseAddress, !bytes.isEmpty, bytes.count < 64 else { return nil }
+        // strtod needs a terminated string: the value is copied to the stack first.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> Double? in
+            guard let base = buffer.baseAddress else { return nil }
+            UnsafeMutableRawPointer(base).copyMemory(from: source, byteCount: bytes.count)
+            base[bytes.count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(base, &end)
+            guard let end, end - base == bytes.count else { return nil }
+            return value
+        }
     }
 
     /// A decimal integer that fits 64 bits.
