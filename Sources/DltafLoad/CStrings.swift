@@ -7,7 +7,9 @@
 /// C string arrays and C buffers for the libpq calls.
 package enum CStrings {
     /// Calls `body` with a NULL-terminated array of C strings valid during the call.
-    package static func with<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
+    package static func with<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result)
+        -> Result
+    {
         withOptional(strings, nullTerminated: true, body)
     }
 

@@ -94,9 +94,13 @@ final class SQLiteTableSink: TableSink {
                     let first = current * batch.width
                     for column in 0..<width {
                         let index = source[column]
-                        let code = index < 0 ? dltaf_lite_bind_null(statement.handle, parameter)
+                        let code =
+                            index < 0
+                            ? dltaf_lite_bind_null(statement.handle, parameter)
                             : bind(batch, first + index, base, to: statement, at: parameter)
-                        guard code == DLTAF_LITE_OK else { return connection.failure(code, "binding a value of \(table)") }
+                        guard code == DLTAF_LITE_OK else {
+                            return connection.failure(code, "binding a value of \(table)")
+                        }
                         parameter += 1
                     }
                 }

@@ -58,7 +58,8 @@ extension StreamLoad {
     private func mismatch(_ tag: RowBatch.Tag, column: ColumnSchema) -> LoadError {
         if tag == .null { return LoadError(.badRows, "stream \(stream): column \(column.name) must not be null") }
         return LoadError(
-            .badRows, "stream \(stream): column \(column.name) is \(column.type), a batch value of kind \(tag) "
+            .badRows,
+            "stream \(stream): column \(column.name) is \(column.type), a batch value of kind \(tag) "
                 + "does not fit it")
     }
 

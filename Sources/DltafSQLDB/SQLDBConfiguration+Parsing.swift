@@ -108,7 +108,8 @@ extension SQLDBConfiguration {
                     name: name, table: entry["table_name"]?.stringValue ?? name, sql: sql, origin: origin,
                     parameters: entry["params"]?.objectValue.map { Dictionary(uniqueKeysWithValues: $0.map { $0 }) }
                         ?? [:],
-                    writeDisposition: disposition, primaryKey: try strings(entry["primary_key"], path: at + ".primary_key"),
+                    writeDisposition: disposition,
+                    primaryKey: try strings(entry["primary_key"], path: at + ".primary_key"),
                     incremental: try entry["incremental"].map { value throws(SQLDBConfigurationError) in
                         try incremental(value, path: at + ".incremental")
                     }))

@@ -56,7 +56,8 @@ public struct SQLDBRun {
         let rows = results.reduce(0) { $0 + $1.rows }
         guard !failed.isEmpty else {
             let what = configuration.mode == .catalog ? "table(s)" : "query(ies)"
-            return outcome(.success, "Loaded \(rows) row(s) from \(loaded.count) \(what).", results: results, warnings: warnings)
+            return outcome(
+                .success, "Loaded \(rows) row(s) from \(loaded.count) \(what).", results: results, warnings: warnings)
         }
         let summary = "Loaded \(loaded.count)/\(results.count) table(s); tolerated \(failed.count) table failure(s)."
         if let policy = configuration.partialSuccess, let why = policy.verdict(loaded: loaded, failed: failed) {
@@ -164,7 +165,8 @@ public struct SQLDBRun {
                     object["rows_after"] = .int(after)
                     object["delta_rows"] = .int(after - before)
                     if before > 0 {
-                        object["delta_pct"] = .double((Double(after - before) / Double(before) * 10_000).rounded() / 100)
+                        object["delta_pct"] = .double(
+                            (Double(after - before) / Double(before) * 10_000).rounded() / 100)
                     }
                 }
             }

@@ -42,7 +42,8 @@ struct UnitStatement {
             let bound: SourceStatement
             do {
                 bound = try NamedParameters.bind(
-                    query.sql.trimmingTrailingSemicolons(), values: query.parameters.mapValues(SQLParameter.init), placeholder: source.placeholder,
+                    query.sql.trimmingTrailingSemicolons(), values: query.parameters.mapValues(SQLParameter.init),
+                    placeholder: source.placeholder,
                     reusable: source.placeholder(1) != source.placeholder(2))
             } catch {
                 throw SQLDBUnitResult.Failure(

@@ -76,9 +76,13 @@ struct UnitTransfer {
         }
         opened = true
         result.rowsBefore = session.statistics.first { $0.stream == unit.stream }?.rowsBefore
-        if case .copy = route, try !loading(unit, { () throws(LoadError) in
-            try session.acceptsCopyText(stream: unit.stream, columns: names)
-        }) {
+        if case .copy = route,
+            try !loading(
+                unit,
+                { () throws(LoadError) in
+                    try session.acceptsCopyText(stream: unit.stream, columns: names)
+                })
+        {
             route = .rows
             cursor = try reading(unit) { () throws(SQLSourceError) in try source.query(plan.statement) }
         }

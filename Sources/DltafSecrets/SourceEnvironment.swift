@@ -20,7 +20,9 @@ enum SourceEnvironment {
         // A SQLite file has no server: its path (`database`) is all it needs.
         if driver.lowercased().hasPrefix("sqlite") {
             guard !database.isEmpty else { throw BuildError("the SQLite secret must contain 'database' (the file)") }
-            return [EnvironmentVariable(prefix + "DRIVERNAME", driver), EnvironmentVariable(prefix + "DATABASE", database)]
+            return [
+                EnvironmentVariable(prefix + "DRIVERNAME", driver), EnvironmentVariable(prefix + "DATABASE", database),
+            ]
         }
         guard !host.isEmpty else { throw BuildError("the SQL secret must contain 'host'") }
         guard !username.isEmpty, !password.isEmpty else {

@@ -128,7 +128,9 @@ struct SQLDBRunTests {
             #expect(stats.map { $0["target_table"]?.stringValue } == ["orders", "customers"])
             #expect(stats.first?["rows_processed"] == .int(5000))
             #expect(stats.first?["rows_after"] == .int(5000))
-            #expect(try await setup.sqlite("SELECT count(*), sum(id), sum(amount) FROM orders") == "5000|12502500|15628125.0")
+            #expect(
+                try await setup.sqlite("SELECT count(*), sum(id), sum(amount) FROM orders")
+                    == "5000|12502500|15628125.0")
             let source = try await setup.psql(
                 "SELECT name, amount::text, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
                     + "payload::text, encode(raw, 'hex') FROM orders WHERE id = 7")
@@ -145,7 +147,8 @@ struct SQLDBRunTests {
             _ = try await setup.psql(Self.orders(20000))
             let (output, result) = try await setup.exec(
                 "dlt__pg__to__pg__demo",
-                Self.manifest("dlt__pg__to__pg__demo", destination: "postgres", disposition: "replace", source: Self.catalog))
+                Self.manifest(
+                    "dlt__pg__to__pg__demo", destination: "postgres", disposition: "replace", source: Self.catalog))
             #expect(output.status == 0, "\(output.stderr)")
             #expect(result["table_stats"]?[0]?["route"] == "copy")
             let expected = try await setup.psql(Self.checksum + "public.orders")
@@ -158,7 +161,8 @@ struct SQLDBRunTests {
             // A second replace run swaps in a fresh copy: still exactly the source's rows.
             let (again, _) = try await setup.exec(
                 "dlt__pg__to__pg__demo",
-                Self.manifest("dlt__pg__to__pg__demo", destination: "postgres", disposition: "replace", source: Self.catalog))
+                Self.manifest(
+                    "dlt__pg__to__pg__demo", destination: "postgres", disposition: "replace", source: Self.catalog))
             #expect(again.status == 0)
             #expect(try await setup.psql(Self.checksum + "demo.orders", database: "warehouse") == expected)
         }
@@ -262,7 +266,9 @@ struct SQLDBRunTests {
             #expect(committed > 0 && committed < 400_000, "committed \(committed)")
             let (rerun, _) = try await setup.exec(name, Self.manifest(name, disposition: disposition, source: source))
             #expect(rerun.status == 0, "\(rerun.stderr)")
-            #expect(try await setup.sqlite("SELECT count(*), count(DISTINCT id), sum(id) FROM ticks") == "400000|400000|80000200000")
+            #expect(
+                try await setup.sqlite("SELECT count(*), count(DISTINCT id), sum(id) FROM ticks")
+                    == "400000|400000|80000200000")
         }
     }
 
@@ -325,7 +331,9 @@ struct SQLDBRunTests {
                     "SELECT label, price, sold AT TIME ZONE 'UTC', ok, doc->>'a', encode(raw, 'hex') FROM demo.sales "
                         + "WHERE id = 1", database: "warehouse")
                 #expect(row == "ünï 😀|12345678901234567890123456789.123456789|2026-03-04 05:06:07.890123|t|1|00ff")
-                #expect(try await setup.psql("SELECT count(*) FROM demo.sales WHERE label IS NULL", database: "warehouse") == "1")
+                #expect(
+                    try await setup.psql("SELECT count(*) FROM demo.sales WHERE label IS NULL", database: "warehouse")
+                        == "1")
             }
         }
     }
@@ -398,7 +406,9 @@ struct SQLDBRunTests {
                 var kept: [Substring] = []
                 var skipping = false
                 for line in lines {
-                    if line.hasPrefix("connections:") { skipping = true } else if let first = line.first,
+                    if line.hasPrefix("connections:") {
+                        skipping = true
+                    } else if let first = line.first,
                         first != " ", first != "#"
                     {
                         skipping = false
@@ -406,13 +416,16 @@ struct SQLDBRunTests {
                     if !skipping { kept.append(line) }
                 }
                 let name = try #require(
-                    kept.first { $0.contains("name: dlt__") }.map { $0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces) })
+                    kept.first { $0.contains("name: dlt__") }.map {
+                        $0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)
+                    })
                 let path = "\(folder)/\(name).yaml"
                 try Data(kept.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
                 var environment = setup.sourceEnvironment
                 environment["PATH"] = "/usr/bin:/bin"
                 let output = try await runProcess(
-                    TestPaths.dltaf, ["exec", path, "--json"], environment: environment, directory: folder, timeout: 120)
+                    TestPaths.dltaf, ["exec", path, "--json"], environment: environment, directory: folder, timeout: 120
+                )
                 #expect(output.status == 0, "\(file): \(output.stdout) \(output.stderr)")
                 let count = try await runProcess(
                     "/usr/bin/sqlite3", [folder + "/.dltaf/raw.sqlite", "SELECT count(*) FROM \(table)"])
@@ -432,7 +445,8 @@ struct SQLDBRunTests {
             #expect(!checked.stdout.contains(wrong) && !checked.stderr.contains(wrong))
             // ...and without it, the runner's own connection fails as a login failure (exit 1).
             let unchecked = manifest.replacing(
-                "run: {write_disposition: append}", with: "run: {write_disposition: append, online_checks: {disable: [postgres]}}")
+                "run: {write_disposition: append}",
+                with: "run: {write_disposition: append, online_checks: {disable: [postgres]}}")
             let (output, result) = try await setup.exec("dlt__auth__to__sqlite__demo", unchecked, extra: wrongPassword)
             #expect(output.status == 1, "\(output.stdout)")
             #expect(result["error"]?["category"] == "AUTH")
@@ -448,7 +462,8 @@ struct SQLDBRunTests {
                   mode: query
                   query: {queries: [{name: q, sql: "select 1 from dual"}]}
                 """
-            let body = Self.manifest("dlt__oracle__to__sqlite__demo", source: source)
+            let body =
+                Self.manifest("dlt__oracle__to__sqlite__demo", source: source)
                 + "connections:\n  source: {kind: oracle, overrides: {drivername: oracle+oracledb}}\n"
             let (output, _) = try await setup.exec("dlt__oracle__to__sqlite__demo", body, ["--validate-only"])
             #expect(output.status == 2)

@@ -119,7 +119,8 @@ import Testing
         try await LocalPostgres.with { server in
             let source = try Self.source(server)
             defer { source.close() }
-            try source.session.exec("CREATE TABLE t (id int, note text); INSERT INTO t VALUES (1, 'a\tb'), (2, NULL)", [], "setup")
+            try source.session.exec(
+                "CREATE TABLE t (id int, note text); INSERT INTO t VALUES (1, 'a\tb'), (2, NULL)", [], "setup")
             let (sql, columns) = try source.describeForCopy(SourceStatement(sql: "SELECT id, note FROM t ORDER BY id"))
             #expect(columns.map(\.name) == ["id", "note"])
             var lines: [String] = []

@@ -25,7 +25,8 @@ struct SQLDBRunner: BuiltinExtension {
     func handle(method: String, params: JSONValue) async throws(RPCError) -> JSONValue {
         guard method == ProtocolMethod.runnerValidate else {
             throw RPCError(
-                code: RPCErrorCode.methodNotFound, message: "the built-in sqldb runner runs in-process, not by \(method)")
+                code: RPCErrorCode.methodNotFound,
+                message: "the built-in sqldb runner runs in-process, not by \(method)")
         }
         let manifest = params["manifest"] ?? .null
         let directory = params["context"]?["manifest_dir"]?.stringValue ?? "."
@@ -37,7 +38,9 @@ struct SQLDBRunner: BuiltinExtension {
         var findings: [Diagnostic] = []
         do throws(SQLDBConfigurationError) {
             let configuration = try SQLDBConfiguration(manifest: manifest, directory: directory)
-            findings += configuration.warnings.map { Diagnostic(severity: .warning, message: $0, code: "sqldb.ignored") }
+            findings += configuration.warnings.map {
+                Diagnostic(severity: .warning, message: $0, code: "sqldb.ignored")
+            }
         } catch {
             findings.append(
                 Diagnostic(severity: .error, message: error.message, code: "sqldb.invalid", path: pointer(error.path)))

@@ -1,9 +1,9 @@
+import DltafClients
 import DltafJSON
 import DltafManifest
 import DltafPluginHost
 import DltafProtocol
 import DltafSQLDB
-import DltafClients
 
 /// The online checks that apply (adjusted by the manifest's selection), concurrently; any error fails the run
 /// (exit 3).

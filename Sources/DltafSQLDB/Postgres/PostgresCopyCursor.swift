@@ -53,9 +53,11 @@ final class PostgresCopyCursor: SourceCursor {
                 batch.appendNull()
             } else {
                 let readable = escaped ? unescaped(field) : true
-                let appended = readable && (escaped
-                    ? scratch.withUnsafeBytes { PostgresText.append($0, as: types[column], into: &batch) }
-                    : PostgresText.append(field, as: types[column], into: &batch))
+                let appended =
+                    readable
+                    && (escaped
+                        ? scratch.withUnsafeBytes { PostgresText.append($0, as: types[column], into: &batch) }
+                        : PostgresText.append(field, as: types[column], into: &batch))
                 guard appended else {
                     batch.dropPartialRow()
                     let text = String(decoding: field.prefix(40), as: UTF8.self)

@@ -158,7 +158,8 @@ final class PostgresSession {
         case _ where state == "42P01" || state == "42703" || state == "3F000": kind = .missingTable
         case _ where state.isEmpty && (error.connection_lost != 0 || error.kind == DLTAF_CLIENT_TRANSPORT):
             // libpq's own failures (refused, unknown host, password rejected before a SQLSTATE) have no code.
-            kind = detail.contains("password authentication failed") || detail.contains("authentication")
+            kind =
+                detail.contains("password authentication failed") || detail.contains("authentication")
                 ? .auth : .connectivity
         default: kind = .query
         }

@@ -90,7 +90,9 @@ public final class PostgresSource: SQLSource {
     }
 
     /// The result columns of a statement without parameters, and the SQL `copyRows` runs for it.
-    public func describeForCopy(_ statement: SourceStatement) throws(SQLSourceError) -> (sql: String, columns: [SourceColumn]) {
+    public func describeForCopy(_ statement: SourceStatement) throws(SQLSourceError) -> (
+        sql: String, columns: [SourceColumn]
+    ) {
         try prepared(statement.sql)
     }
 

@@ -1,7 +1,8 @@
+import DltafLoad
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import DltafLoad
 
 /// PostgreSQL's text output (DateStyle ISO, TimeZone UTC, bytea hex) read into `RowBatch` values of the column's
 /// loader type, in place (no String per value).

@@ -196,7 +196,8 @@ final class SQLiteCursor: SourceCursor {
         else { return false }
         let last = bytes[bytes.count - 1]
         let zoned =
-            last == UInt8(ascii: "Z") || (bytes.count >= 22 && (bytes[bytes.count - 6] == 0x2B || bytes[bytes.count - 6] == 0x2D))
+            last == UInt8(ascii: "Z")
+            || (bytes.count >= 22 && (bytes[bytes.count - 6] == 0x2B || bytes[bytes.count - 6] == 0x2D))
         batch.beginText()
         batch.appendPiece(UnsafeRawBufferPointer(rebasing: bytes[0..<10]))
         batch.appendPiece(UInt8(ascii: "T"))
