@@ -169,12 +169,13 @@ public struct ManifestLinter: Sendable {
     }
 
     /// Findings that need the plugin catalog: hook and check names, and a plugin runner's own validate. Plugins
-    /// come from `pool`, started once per distinct set of specs; nil when the manifest already failed.
+    /// come from `pool`, started once per distinct set of specs; nil when the file does not load.
     /// What plugins say may quote anything they were given, so it passes through the session's redactor.
     private func pluginFindings(for item: LintItem, session: ManifestSession?, pool: LintPluginPool) async
         -> [ManifestDiagnostic]?
     {
-        guard item.ok else { return nil }
+        // A manifest with other errors still gets its runner's findings: every finding in one pass. Only a file
+        // that does not load at all (YAML, version) has nothing to hand a runner.
         let opened: ManifestSession
         if let session {
             opened = session

@@ -45,22 +45,39 @@ extension PluginConnection {
         }
         if finished { return true }
         // Foundation learns of an exit only when every holder of its exit socket is gone, so a plugin whose
-        // background child keeps running looks alive. /proc tells the truth: a zombie leader has exited.
-        if let pid, state.withLock({ $0.exit == nil }), Self.isZombie(pid) {
-            if pendingCount > 0 || state.withLock({ $0.stdoutClosed }) == false {
-                events(.supervisor("the plugin (pid \(pid)) exited but child processes linger: killing its group"))
+        // background child (in a session of its own, beyond the group's reach) keeps running looks alive.
+        // /proc tells the truth: a zombie leader has exited, with the status it shows. Said once; the exit is
+        // then known, so waiting for it (shutdown, failed calls) ends at once instead of after every grace.
+        if let pid, state.withLock({ $0.exit == nil }), let exit = Self.zombieExit(pid) {
+            let holdsPipes = pendingCount > 0 || state.withLock({ $0.stdoutClosed }) == false
+            if holdsPipes {
+                state.withLock { $0.strayReported = true }
+                events(
+                    .supervisor(
+                        "the plugin (pid \(pid)) \(exit), but a process it started still holds its output: "
+                            + "killing its group; dltaf ends the rest after the run"))
             }
+            processDidExit(exit)
             kill()
+            if pendingCount > 0 { Task { [self] in failAll(await endOfPluginReason()) } }
         }
         return false
     }
 
-    /// Whether `pid` has exited and waits to be reaped (state `Z` in /proc/PID/stat).
-    static func isZombie(_ pid: Int32) -> Bool {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return false }
+    /// How `pid` ended, when it has exited and waits to be reaped (state `Z` in /proc/PID/stat, its waitpid
+    /// status in field 52, `exit_code`); nil while it runs.
+    static func zombieExit(_ pid: Int32) -> ProcessExit? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return nil }
         // The state follows the command name, which is in parentheses and may itself contain ") ".
-        guard let close = data.lastIndex(of: UInt8(ascii: ")")), close + 2 < data.count else { return false }
-        return data[close + 2] == UInt8(ascii: "Z")
+        guard let close = data.lastIndex(of: UInt8(ascii: ")")), close + 2 < data.count,
+            data[close + 2] == UInt8(ascii: "Z")
+        else { return nil }
+        let fields = data[(close + 2)...].split(separator: UInt8(ascii: " "))
+        // Fields after the name start at 3 (the state): exit_code, field 52, is the 50th of them.
+        guard fields.count > 49, let status = Int32(String(decoding: fields[49], as: UTF8.self)) else {
+            return .exited(0)
+        }
+        return status & 0x7F == 0 ? .exited((status >> 8) & 0xFF) : .signaled(status & 0x7F)
     }
 
     /// Asks the plugin to stop working on every pending request, waits up to `limits.cancelGrace` for the

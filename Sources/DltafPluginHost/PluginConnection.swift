@@ -45,6 +45,8 @@ public final class PluginConnection: Sendable {
         var lastMessage = ContinuousClock.now
         /// Set after a timeout, a cancel or a protocol violation: the plugin is stopped without courtesy.
         var unhealthy = false
+        /// Whether a process the plugin started was reported holding its pipes after it exited (said once).
+        var strayReported = false
         var watchdog: Task<Void, Never>?
         /// Answers the plugin's own requests (`data/*`); nil answers every one with "method not found".
         var requestHandler: IdentifiedRequestHandler?

@@ -171,7 +171,9 @@ public enum PluginResolver {
         case .dotted(let segments):
             let relative = segments.joined(separator: "/")
             for (index, entry) in searchPath.pluginPath.enumerated() {
-                let source = "DLTAF_PLUGIN_PATH[\(index)]=\(entry.written)"
+                // A relative entry says what it was resolved against: the one rule, visible where it matters.
+                let base = entry.written.hasPrefix("/") ? "" : ", relative to \(searchPath.baseDirectory)"
+                let source = "DLTAF_PLUGIN_PATH[\(index)]=\(entry.written)\(base)"
                 guard let folder = entry.folder else {
                     candidates.append(
                         ResolutionCandidate(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DltafPluginHost
 import DltafRun
+import Foundation
 
 /// The `dltaf` command: run manifest-driven data loads with plugins written in any language.
 @main
@@ -35,6 +36,20 @@ struct Dltaf: AsyncParsableCommand {
         FoundationProcessLauncher.ignoreSIGPIPE()
         // Orphaned descendants of plugins come back to dltaf, which ends them after each run.
         OrphanReaper.becomeSubreaper()
-        await main(nil)
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // A usage error exits 2, as the Python dltaf's argparse does and `--help` says (ArgumentParser: 64).
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(DltafExitCode.usageOrManifest.rawValue)
+            }
+            exit(withError: error)
+        }
     }
 }

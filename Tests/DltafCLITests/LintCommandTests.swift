@@ -248,6 +248,17 @@ struct LintCommandTests {
         #expect(unknown.stdout.contains("no runner for source.kind \"acme\""), "\(unknown.stdout)")
     }
 
+    @Test func everyFindingComesInOnePass() async throws {
+        let workspace = try Fixtures.workspace()
+        defer { workspace.remove() }
+        // A file name that does not match the pipeline, and a source the runner rejects: both at once.
+        try workspace.write("wrong_name.yaml", Fixtures.manifest(source: "rows: many"))
+        let output = try await lint(workspace, ["wrong_name.yaml"])
+        #expect(output.status == 1)
+        #expect(output.stdout.contains("source.rows must be an integer"), "\(output.stdout)")
+        #expect(output.stdout.contains("wrong_name"), "\(output.stdout)")
+    }
+
     @Test func onePluginProcessServesEveryManifestOfItsKind() async throws {
         let workspace = try Workspace()
         defer { workspace.remove() }

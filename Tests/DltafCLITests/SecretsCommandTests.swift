@@ -270,7 +270,7 @@ struct SecretsCommandTests {
         ]
         for (flags, message) in cases {
             let output = try await workspace.dltaf(["exec", "m.yaml"] + flags)
-            #expect(output.status == 64, "\(flags)")
+            #expect(output.status == 2, "\(flags)")
             #expect(output.stderr.contains(message), "\(flags): \(output.stderr)")
         }
     }

@@ -47,4 +47,27 @@ struct ProcessTreeTests {
         #expect(result.text("message") == "answered, now leaving")
         #expect(result["plugins"]?[0]?["exit"] == "exited with status 0", "\(result["plugins"] ?? .null)")
     }
+
+    @Test(
+        "11b. a hanging plugin whose child escaped into a session of its own: one message, bounded teardown",
+        .timeLimit(.minutes(1)))
+    func escapedGrandchild() async throws {
+        let scenario = try Scenario()
+        defer { scenario.remove() }
+        try FaultPlugin(
+            onRun: """
+                spawn("setsid", "sleep", "300")
+                time.sleep(300)
+                """
+        ).install(in: scenario.workspace)
+        try scenario.manifest()
+        let outcome = try await scenario.run(fastFlags + ["--idle-timeout", "2"])
+        // 2 s of idle limit, then cancel, shutdown and the group's SIGTERM: the same as without the escaped child
+        // (before: 139 repeated lines and 9.7 s, every grace waited in full).
+        let result = try await expectAftermath(scenario, outcome, status: 1, budget: 6, minimumPids: 2)
+        #expect(result["error"]?["category"] == "TIMEOUT")
+        let lines = outcome.stderr.split(separator: "\n")
+        #expect(lines.filter { $0.contains("still holds its output") }.count <= 1, "\(outcome.stderrTail)")
+        #expect(!outcome.stderr.contains("ignored SIGTERM"), "\(outcome.stderrTail)")
+    }
 }

@@ -184,8 +184,9 @@ struct ResolutionTests {
         #expect(resolution.resolved?.executable == executable)
         #expect(
             resolution.candidates.map(\.source).prefix(3) == [
-                "DLTAF_PLUGIN_PATH[0]=missing", "DLTAF_PLUGIN_PATH[0]=missing",
-                "DLTAF_PLUGIN_PATH[1]=./plugins/../plugins",
+                "DLTAF_PLUGIN_PATH[0]=missing, relative to \(project)",
+                "DLTAF_PLUGIN_PATH[0]=missing, relative to \(project)",
+                "DLTAF_PLUGIN_PATH[1]=./plugins/../plugins, relative to \(project)",
             ])
     }
 
@@ -320,8 +321,8 @@ struct ResolutionTests {
         let plugins = sandbox.path("plugins")
         let expected = """
             plugin "a.b" not found
-              \(plugins)/a/b (DLTAF_PLUGIN_PATH[0]=plugins): not found
-              \(plugins)/a/b/dltaf-plugin.json (DLTAF_PLUGIN_PATH[0]=plugins): not found
+              \(plugins)/a/b (DLTAF_PLUGIN_PATH[0]=plugins, relative to \(sandbox.root)): not found
+              \(plugins)/a/b/dltaf-plugin.json (DLTAF_PLUGIN_PATH[0]=plugins, relative to \(sandbox.root)): not found
               \(sandbox.path("bin"))/dltaf-plugin-a-b (PATH[1]=\(sandbox.path("bin"))): not found
               run `dltaf plugins which a.b` for details
             """
