@@ -100,6 +100,25 @@ public final class LoadSession: Sendable {
         try core.withLock { core throws(LoadError) in try core.acceptsCopyText(stream: stream, columns: columns) }
     }
 
+    /// Whether `writeCopyBinary` can take rows of `columns` for `stream`: a PostgreSQL destination, the table's
+    /// columns in order, and a table created in this run (a `replace` always is), so that its column types are
+    /// exactly the declared ones (`DataType.postgresType`).
+    public func acceptsCopyBinary(stream: String, columns: [String]) throws(LoadError) -> Bool {
+        try core.withLock { core throws(LoadError) in try core.acceptsCopyBinary(stream: stream, columns: columns) }
+    }
+
+    /// A piece of one binary COPY stream (`COPY (…) TO STDOUT (FORMAT binary)` of the declared columns cast to
+    /// their `postgresType`, then the load id as text), passed to the destination as it is; the pieces of one
+    /// stream arrive in order, header first and trailer last. Only where `acceptsCopyBinary` says yes.
+    ///
+    /// - Returns: `rows`.
+    @discardableResult
+    public func writeCopyBinary(stream: String, columns: [String], data: [UInt8], rows: Int) throws(LoadError) -> Int {
+        try core.withLock { core throws(LoadError) in
+            try core.writeCopyBinary(stream: stream, columns: columns, data: data, rows: rows)
+        }
+    }
+
     /// Rows in PostgreSQL's COPY text format (one per line, as `COPY … TO STDOUT` writes them), sent to a
     /// PostgreSQL destination without being parsed: the server checks every value. Only where
     /// `acceptsCopyText` says yes.

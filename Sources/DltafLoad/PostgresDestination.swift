@@ -137,6 +137,11 @@ final class PostgresDestination: Destination {
 }
 
 /// How each `DataType` is declared in PostgreSQL, and back.
+extension DataType {
+    /// The PostgreSQL type a column of this type is created with (`numeric(12,2)`, `timestamptz`, `jsonb`).
+    public var postgresType: String { PostgresTypes.declaration(self) }
+}
+
 enum PostgresTypes {
     static func declaration(_ type: DataType) -> String {
         switch type {

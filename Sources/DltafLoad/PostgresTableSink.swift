@@ -23,10 +23,17 @@ final class PostgresTableSink: TableSink {
     private var stageCreated = false
     private var stagedRows = 0
     private var copying = false
+    /// Whether the COPY in progress is in binary format (rows passed through from a PostgreSQL source).
+    private var copyingBinary = false
     private var buffer: [UInt8] = []
     private let loadID: [UInt8]
 
     private static let flushBytes = 1 << 20
+
+    /// Whether rows in binary COPY format fit this sink: only into a table it creates in this run (a `replace`
+    /// staging table, or a new table), whose column types are exactly the declared ones. An older table may
+    /// hold other types (`integer` where dltaf declares `bigint`), which binary input would misread.
+    var acceptsBinaryCopy: Bool { plan.existing == nil || plan.disposition == .replace }
     private static let sequenceColumn = "\"_dltaf_seq\""
 
     private var connection: PostgresConnection { destination.connection }
@@ -82,6 +89,7 @@ final class PostgresTableSink: TableSink {
     }
 
     func append(_ cells: [Cell]) throws(LoadError) {
+        if copying, copyingBinary { try flush() }
         if !copying { try startCopy() }
         do {
             try PostgresCopyText.appendRow(cells, loadID: loadID, into: &buffer)
@@ -103,6 +111,7 @@ final class PostgresTableSink: TableSink {
     func append(batch: RowBatch, positions: [Int], width: Int) throws(LoadError) {
         let rows = batch.rowCount
         guard rows > 0 else { return }
+        if copying, copyingBinary { try flush() }
         if !copying { try startCopy() }
         var source = [Int](repeating: -1, count: width)
         for (index, position) in positions.enumerated() { source[position] = index }
@@ -159,6 +168,7 @@ final class PostgresTableSink: TableSink {
     /// PostgreSQL's `COPY … TO STDOUT` writes them: each line gets the load id and goes to the server as it is.
     func appendCopyText(_ data: [UInt8], rows: Int) throws(LoadError) {
         guard !data.isEmpty else { return }
+        if copying, copyingBinary { try flush() }
         if !copying { try startCopy() }
         var buffer = self.buffer
         self.buffer = []
@@ -181,6 +191,19 @@ final class PostgresTableSink: TableSink {
             buffer.removeAll(keepingCapacity: true)
         }
         self.buffer = buffer
+    }
+
+    /// A whole binary COPY stream (header, tuples, trailer) from `COPY (…) TO STDOUT (FORMAT binary)` whose
+    /// last field is the load id, passed to `COPY … FROM STDIN (FORMAT binary)` as it is, piece by piece.
+    func appendCopyBinary(_ data: [UInt8], rows: Int) throws(LoadError) {
+        if copying, !copyingBinary { try flush() }
+        if !copying { try startCopy(binary: true) }
+        buffer.append(contentsOf: data)
+        stagedRows += rows
+        if buffer.count >= Self.flushBytes {
+            try connection.copyPut(buffer, "loading rows into \(table)")
+            buffer.removeAll(keepingCapacity: true)
+        }
     }
 
     func flush() throws(LoadError) {
@@ -225,7 +248,7 @@ final class PostgresTableSink: TableSink {
                 + NameNormalizer.quote(table), [], "swapping the staging table of \(table) in")
     }
 
-    private func startCopy() throws(LoadError) {
+    private func startCopy(binary: Bool = false) throws(LoadError) {
         if !created { try create() }
         var into = target
         if let mergeStage {
@@ -239,8 +262,10 @@ final class PostgresTableSink: TableSink {
         }
         let names = columns.map { NameNormalizer.quote($0.name) } + ["\"\(StagingNames.loadIDColumn)\""]
         try connection.copyStart(
-            "COPY \(into) (\(names.joined(separator: ", "))) FROM STDIN", "starting to load rows into \(table)")
+            "COPY \(into) (\(names.joined(separator: ", "))) FROM STDIN\(binary ? " (FORMAT binary)" : "")",
+            "starting to load rows into \(table)")
         copying = true
+        copyingBinary = binary
         connection.pendingCopy = { [weak self] () throws(LoadError) in try self?.flush() }
     }
 

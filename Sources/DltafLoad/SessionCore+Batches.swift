@@ -21,6 +21,31 @@ extension SessionCore {
         return positions == Array(0..<load.columns.count)
     }
 
+    /// Whether `writeCopyBinary` can take rows of `columns`: as `acceptsCopyText`, and the table is new in this
+    /// run (its column types are exactly the declared ones).
+    func acceptsCopyBinary(stream name: String, columns: [String]) throws(LoadError) -> Bool {
+        guard try acceptsCopyText(stream: name, columns: columns),
+            let sink = streams[name]?.sink as? PostgresTableSink
+        else { return false }
+        return sink.acceptsBinaryCopy
+    }
+
+    func writeCopyBinary(stream name: String, columns: [String], data: [UInt8], rows: Int) throws(LoadError) -> Int {
+        guard try acceptsCopyBinary(stream: name, columns: columns), let load = streams[name],
+            let sink = load.sink as? PostgresTableSink
+        else {
+            throw LoadError(
+                .badRows, "stream \(name): binary COPY needs a PostgreSQL table created in this run, columns in order")
+        }
+        return try guarded { () throws(LoadError) -> Int in
+            try destination.beginIfNeeded()
+            try naming(load, sink.appendCopyBinary(data, rows: rows))
+            load.rowsWritten += rows
+            load.rowsSinceCheckpoint += rows
+            return rows
+        }
+    }
+
     func writeCopyText(stream name: String, columns: [String], data: [UInt8], rows: Int)
         throws(LoadError) -> Int
     {

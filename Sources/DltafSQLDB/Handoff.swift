@@ -6,6 +6,8 @@ enum TransferItem: Sendable {
     case batch(RowBatch)
     /// Rows in PostgreSQL COPY text, and how many.
     case copyText([UInt8], rows: Int)
+    /// A piece of a binary COPY stream (header and trailer included), and the rows in it.
+    case copyBinary([UInt8], rows: Int)
 }
 
 /// A bounded queue between a unit's reader thread (the source) and its writer (the destination), so both cores

@@ -76,15 +76,19 @@ struct UnitTransfer {
         }
         opened = true
         result.rowsBefore = session.statistics.first { $0.stream == unit.stream }?.rowsBefore
-        if case .copy = route,
-            try !loading(
-                unit,
-                { () throws(LoadError) in
-                    try session.acceptsCopyText(stream: unit.stream, columns: names)
-                })
-        {
-            route = .rows
-            cursor = try reading(unit) { () throws(SQLSourceError) in try source.query(plan.statement) }
+        if case .copy(let postgres, let sql) = route {
+            let binary = try loading(unit) { () throws(LoadError) in
+                try session.acceptsCopyBinary(stream: unit.stream, columns: names)
+            }
+            let text = try loading(unit) { () throws(LoadError) in
+                try session.acceptsCopyText(stream: unit.stream, columns: names)
+            }
+            if binary, let statement = postgres.binaryCopyStatement(sql, columns: columns, loadID: session.loadID) {
+                route = .binary(postgres, statement)
+            } else if !text {
+                route = .rows
+                cursor = try reading(unit) { () throws(SQLSourceError) in try source.query(plan.statement) }
+            }
         }
         var tracker = unit.incremental.flatMap { incremental in
             IncrementalCursor(column: incremental.column, columns: names, keyColumns: key, state: state)
@@ -97,7 +101,11 @@ struct UnitTransfer {
         let handoff = Handoff()
         startReader(route: route, cursor: cursor, width: names.count, handoff: handoff)
         defer { handoff.cancelAndWait() }
-        if case .copy = route { result.route = "copy" }
+        switch route {
+        case .copy: result.route = "copy"
+        case .binary: result.route = "copy_binary"
+        case .rows: break
+        }
         var sinceCheckpoint = 0
         let clock = ContinuousClock()
         var writing = Duration.zero
@@ -113,6 +121,10 @@ struct UnitTransfer {
             case .copyText(let data, let rows):
                 written = try loading(unit) { () throws(LoadError) in
                     try session.writeCopyText(stream: unit.stream, columns: names, data: data, rows: rows)
+                }
+            case .copyBinary(let data, let rows):
+                written = try loading(unit) { () throws(LoadError) in
+                    try session.writeCopyBinary(stream: unit.stream, columns: names, data: data, rows: rows)
                 }
             case .batch(let raw):
                 let batch = tracker?.filtered(raw) ?? raw
@@ -144,35 +156,19 @@ struct UnitTransfer {
 
     private enum Route {
         case rows
+        /// COPY text passed through (any PostgreSQL table).
         case copy(PostgresSource, String)
+        /// Binary COPY passed through (a table created in this run), the statement casting to its types.
+        case binary(PostgresSource, String)
     }
 
     private func startReader(route: Route, cursor: (any SourceCursor)?, width: Int, handoff: Handoff) {
         let batchRows = batchRows
         switch route {
         case .copy(let postgres, let sql):
-            let source = HandedOver(value: postgres)
-            Thread.detachNewThread {
-                var chunk: [UInt8] = []
-                chunk.reserveCapacity(1 << 20 + 65_536)
-                var rows = 0
-                var stopped = false
-                do throws(SQLSourceError) {
-                    try source.value.copyRows(sql) { row in
-                        chunk.append(contentsOf: row)
-                        rows += 1
-                        guard chunk.count >= 1 << 20 else { return true }
-                        stopped = !handoff.put(.copyText(chunk, rows: rows))
-                        chunk.removeAll(keepingCapacity: true)
-                        rows = 0
-                        return !stopped
-                    }
-                    if !stopped, rows > 0 { _ = handoff.put(.copyText(chunk, rows: rows)) }
-                    handoff.finish(nil)
-                } catch {
-                    handoff.finish(error)
-                }
-            }
+            Self.relay(postgres, sql, binary: false, handoff: handoff)
+        case .binary(let postgres, let sql):
+            Self.relay(postgres, sql, binary: true, handoff: handoff)
         case .rows:
             guard let cursor else {
                 handoff.finish(nil)
@@ -191,6 +187,43 @@ struct UnitTransfer {
                 } catch {
                     handoff.finish(error)
                 }
+            }
+        }
+    }
+
+    /// The reader thread of a pass-through: COPY messages gathered into 1 MiB pieces. Each message is one row;
+    /// in binary format the first also carries the header, and the trailer ends the stream.
+    private static func relay(_ postgres: PostgresSource, _ sql: String, binary: Bool, handoff: Handoff) {
+        let source = HandedOver(value: postgres)
+        Thread.detachNewThread {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(1 << 20 + 65_536)
+            var rows = 0
+            var stopped = false
+            let item = { (data: [UInt8], rows: Int) in
+                binary ? TransferItem.copyBinary(data, rows: rows) : TransferItem.copyText(data, rows: rows)
+            }
+            do throws(SQLSourceError) {
+                var first = true
+                try source.value.copyRows(sql, binary: binary) { row in
+                    chunk.append(contentsOf: row)
+                    // The binary trailer (-1 as a 16-bit field count) comes alone, or right after the header
+                    // (19 bytes) when there are no rows: neither is a row.
+                    let trailer =
+                        binary && (row.count == 2 || (first && row.count == 21)) && row[row.count - 1] == 0xFF
+                        && row[row.count - 2] == 0xFF
+                    first = false
+                    if !trailer { rows += 1 }
+                    guard chunk.count >= 1 << 20 else { return true }
+                    stopped = !handoff.put(item(chunk, rows))
+                    chunk.removeAll(keepingCapacity: true)
+                    rows = 0
+                    return !stopped
+                }
+                if !stopped, !chunk.isEmpty { _ = handoff.put(item(chunk, rows)) }
+                handoff.finish(nil)
+            } catch {
+                handoff.finish(error)
             }
         }
     }

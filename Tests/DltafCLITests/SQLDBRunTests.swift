@@ -150,7 +150,9 @@ struct SQLDBRunTests {
                 Self.manifest(
                     "dlt__pg__to__pg__demo", destination: "postgres", disposition: "replace", source: Self.catalog))
             #expect(output.status == 0, "\(output.stderr)")
-            #expect(result["table_stats"]?[0]?["route"] == "copy")
+            // A table made in this run takes the binary stream as it is.
+            #expect(result["table_stats"]?[0]?["route"] == "copy_binary")
+            #expect(result["table_stats"]?[0]?["rows_processed"] == .int(20000))
             let expected = try await setup.psql(Self.checksum + "public.orders")
             let loaded = try await setup.psql(Self.checksum + "demo.orders", database: "warehouse")
             #expect(loaded == expected)
@@ -165,6 +167,17 @@ struct SQLDBRunTests {
                     "dlt__pg__to__pg__demo", destination: "postgres", disposition: "replace", source: Self.catalog))
             #expect(again.status == 0)
             #expect(try await setup.psql(Self.checksum + "demo.orders", database: "warehouse") == expected)
+            // Appending to the table, which exists now: COPY text, which the server parses into whatever types
+            // the table has.
+            let (append, appended) = try await setup.exec(
+                "dlt__pg__to__pg__demo",
+                Self.manifest(
+                    "dlt__pg__to__pg__demo", destination: "postgres", disposition: "append", source: Self.catalog))
+            #expect(append.status == 0, "\(append.stderr)")
+            #expect(appended["table_stats"]?[0]?["route"] == "copy")
+            #expect(
+                try await setup.psql("SELECT count(*), count(DISTINCT id) FROM demo.orders", database: "warehouse")
+                    == "40000|20000")
         }
     }
 

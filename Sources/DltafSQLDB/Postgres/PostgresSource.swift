@@ -98,8 +98,26 @@ public final class PostgresSource: SQLSource {
 
     /// Runs `sql` (from `describeForCopy`) as `COPY (…) TO STDOUT` and hands each row, in COPY text with its
     /// newline, to `body`, which returns false to stop (and gives up the connection).
-    public func copyRows(_ sql: String, _ body: (UnsafeRawBufferPointer) -> Bool) throws(SQLSourceError) {
-        try session.copyOut("COPY (\(sql)) TO STDOUT", "copying the rows", body)
+    public func copyRows(_ sql: String, binary: Bool = false, _ body: (UnsafeRawBufferPointer) -> Bool)
+        throws(SQLSourceError)
+    {
+        try session.copyOut(
+            "COPY (\(sql)) TO STDOUT\(binary ? " (FORMAT binary)" : "")", "copying the rows", body)
+    }
+
+    /// The statement of a binary pass-through: `sql`'s columns cast to the destination's types, then `loadID`
+    /// as the last column, so the stream is exactly what the destination's binary COPY takes. Nil when the
+    /// result has two columns of one name (a subquery could not tell them apart).
+    public func binaryCopyStatement(_ sql: String, columns: [SourceColumn], loadID: String) -> String? {
+        guard Set(columns.map(\.name)).count == columns.count else { return nil }
+        let casts = columns.map { column in
+            // A cast to the type the column already has still runs per value for numeric(p,s): left out.
+            let target = (column.type ?? .text).postgresType
+            let reference = "dltaf_copy.\(quote(column.name))"
+            return column.sourceType == target ? reference : "\(reference)::\(target)"
+        }
+        let literal = "'" + loadID.replacing("'", with: "''") + "'::text"
+        return "SELECT \(casts.joined(separator: ", ")), \(literal) FROM (\(sql)) AS dltaf_copy"
     }
 
     /// The result columns of `sql`, and the SQL to run: wrapped to select arrays through `to_json`.
