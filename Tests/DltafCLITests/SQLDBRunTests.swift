@@ -304,6 +304,14 @@ struct SQLDBRunTests {
             #expect(failed?["error_kind"] == "CONFIG:table_not_found")
             #expect(try await setup.sqlite("SELECT count(*) FROM orders") == "10")
             #expect(try await setup.sqlite("SELECT count(*) FROM customers") == "2")
+            // The run audit has a unit per table, the failed one with its error.
+            let runID = try #require(result["run_id"]?.stringValue)
+            let shown = try await runProcess(
+                TestPaths.dltaf, ["runs", "show", runID, "--json"], directory: setup.workspace.root)
+            let units = (try JSONParser.parse(shown.stdout))["units"]?.arrayValue ?? []
+            #expect(units.map { $0["unit_id"]?.stringValue } == ["orders", "vanished", "customers"], "\(shown.stdout)")
+            #expect(units[1]["status"] == "failed")
+            #expect(units[1]["error_kind"] == "CONFIG:table_not_found")
             let strict = Self.manifest("dlt__strict__to__sqlite__demo", source: source)
             let (failedRun, strictResult) = try await setup.exec("dlt__strict__to__sqlite__demo", strict)
             #expect(failedRun.status == 1)

@@ -18,7 +18,8 @@ public enum RunAudit {
         return .sqlite(SQLiteConfiguration(path: folder + "/" + localFileName))
     }
 
-    /// The audit row of `result` (every text redacted), and one unit per table the loader committed.
+    /// The audit row of `result` (every text redacted), and one unit per table: the runner's `table_stats` when
+    /// it reports them per table (failed tables included), else the tables the loader committed.
     static func rows(of result: RunResult, manifest: Manifest?, mode: RunRequest.Mode) -> (AuditRecord, [AuditUnit]) {
         let redactor = result.redactor
         let document = result.json
@@ -58,7 +59,41 @@ public enum RunAudit {
         }
         values["tables_json"] = document["load"]?.jsonText
         values["plugins_json"] = document["plugins"]?.jsonText
-        let units = (result.load?.tables ?? []).enumerated().map { ordinal, table in
+        let units = Self.reportedUnits(result, redactor: redactor) ?? Self.loadedUnits(result)
+        return (AuditRecord(values: values), units)
+    }
+
+    /// A unit per entry of a runner's `table_stats` (the built-in `sqldb` runner's tables, failed ones too: a
+    /// failed run keeps the tables it committed before the failure); nil when the runner reported none.
+    private static func reportedUnits(_ result: RunResult, redactor: Redactor) -> [AuditUnit]? {
+        // Entries in the Python dltaf's TableRunStats shape only; other runners' counts stay the loader's.
+        guard let stats = result.tableStats?.arrayValue, !stats.isEmpty,
+            stats.allSatisfy({ $0["target_table"]?.stringValue != nil })
+        else { return nil }
+        return stats.enumerated().map { ordinal, stat in
+            let table = stat["target_table"]?.stringValue ?? stat["source_table"]?.stringValue ?? "table \(ordinal)"
+            let failed = stat["status"]?.stringValue == "failed"
+            var unit: [String: String] = [
+                "run_id": result.runID, "unit_kind": "table", "unit_id": table, "ordinal": String(ordinal),
+                "status": failed ? "failed" : "success", "stage": stat["stage"]?.stringValue ?? "load",
+                "rows_emitted": String(stat["rows_processed"]?.intValue ?? 0), "retry_count": "0",
+                "warnings_count": "0", "load_uuid": result.load?.loadID ?? result.runID, "resume_key": "table:\(table)",
+                "details_json": stat.jsonText,
+            ]
+            for key in ["started_at", "finished_at", "error_kind"] { unit[key] = stat[key]?.stringValue }
+            unit["duration_seconds"] = stat["duration_seconds"]?.doubleValue.map { String($0) }
+            unit["error_message"] = stat["error_message"]?.stringValue.map { String(redactor.redact(text: $0).prefix(1500)) }
+            unit["outcome_code"] = stat["error_kind"]?.stringValue?.split(separator: ":").last.map(String.init)
+            unit["pipeline_name"] = result.pipelineName
+            unit["manifest_path"] = result.manifestPath
+            unit["source_kind"] = result.sourceKind
+            return AuditUnit(values: unit)
+        }
+    }
+
+    /// A unit per table the loader committed.
+    private static func loadedUnits(_ result: RunResult) -> [AuditUnit] {
+        (result.load?.tables ?? []).enumerated().map { ordinal, table in
             var unit: [String: String] = [
                 "run_id": result.runID, "unit_kind": "table", "unit_id": table.table, "ordinal": String(ordinal),
                 "status": result.status.rawValue == "failed" ? "failed" : "success", "stage": "load",
@@ -75,6 +110,5 @@ public enum RunAudit {
             unit["source_kind"] = result.sourceKind
             return AuditUnit(values: unit)
         }
-        return (AuditRecord(values: values), units)
     }
 }
