@@ -82,7 +82,9 @@ public enum RunAudit {
             ]
             for key in ["started_at", "finished_at", "error_kind"] { unit[key] = stat[key]?.stringValue }
             unit["duration_seconds"] = stat["duration_seconds"]?.doubleValue.map { String($0) }
-            unit["error_message"] = stat["error_message"]?.stringValue.map { String(redactor.redact(text: $0).prefix(1500)) }
+            unit["error_message"] = stat["error_message"]?.stringValue.map {
+                String(redactor.redact(text: $0).prefix(1500))
+            }
             unit["outcome_code"] = stat["error_kind"]?.stringValue?.split(separator: ":").last.map(String.init)
             unit["pipeline_name"] = result.pipelineName
             unit["manifest_path"] = result.manifestPath
