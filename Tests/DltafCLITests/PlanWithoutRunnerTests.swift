@@ -3,8 +3,8 @@ import DltafTestSupport
 import Foundation
 import Testing
 
-/// A team moving from the Python dltaf can plan and dry-run its sqldb and mongodb manifests before a runner
-/// plugin for those kinds is installed; a real run still needs one.
+/// A team moving from the Python dltaf can plan and dry-run its manifests before their secrets resolve, and its
+/// mongodb manifests before a runner plugin for that kind is installed (sqldb is built in); a real run needs both.
 @Suite("plans of built-in kinds without a runner plugin")
 struct PlanWithoutRunnerTests {
     static let manifest = """
@@ -28,10 +28,10 @@ struct PlanWithoutRunnerTests {
         #expect(plan.status == 0, "\(plan.stderr)")
         let planned = try plan.json()
         #expect(planned["status"] == "planned")
-        #expect(planned["plan"]?["runner"]?["origin"] == "none")
+        #expect(planned["plan"]?["runner"]?["origin"] == "builtin")
         #expect(planned["plan"]?["expected_tables"] == ["orders"])
         let warnings = (planned["warnings"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "\n")
-        #expect(warnings.contains("no runner plugin serves source.kind \"sqldb\""))
+        #expect(!warnings.contains("no runner plugin serves"))
         #expect(warnings.contains("nothing resolved for connections.source"))
 
         let dryRun = try await workspace.dltaf(["exec", file, "--dry-run", "--json"])
@@ -45,5 +45,25 @@ struct PlanWithoutRunnerTests {
         let run = try await workspace.dltaf(["exec", file])
         #expect(run.status != 0)
         #expect(run.stderr.contains("VAULT_ADDR"))
+    }
+
+    @Test("a mongodb manifest plans without its runner plugin, and a run says which runner is missing")
+    func mongodbWithoutRunner() async throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let file = "dlt__mongo__to__sqlite__raw.yaml"
+        try workspace.write(
+            file,
+            "version: 1\npipeline: {name: dlt__mongo__to__sqlite__raw, destination: sqlite, dataset: raw}\n"
+                + "source: {kind: mongodb, database: app, collection_names: [orders]}\n")
+        let plan = try await workspace.dltaf(["exec", file, "--plan", "--json"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let planned = try plan.json()
+        #expect(planned["plan"]?["runner"]?["origin"] == "none")
+        let warnings = (planned["warnings"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "\n")
+        #expect(warnings.contains("no runner plugin serves source.kind \"mongodb\""), "\(warnings)")
+        let run = try await workspace.dltaf(["exec", file])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("mongodb"))
     }
 }

@@ -19,7 +19,9 @@ struct PluginsCommandTests {
         #expect(
             summary == [
                 "hook log builtin", "check tcp builtin", "check http builtin", "check postgres builtin",
-                "check sqlite builtin", "check env builtin", "check path builtin", "runner acme plugin:acme.runner",
+                "check sqlite builtin", "check env builtin", "check path builtin", "runner sqldb builtin",
+                "runner sql_database builtin", "runner oracle_custom_sql builtin", "runner oracle builtin",
+                "runner acme plugin:acme.runner",
                 "hook first plugin:acme.hooks",
                 "hook second plugin:acme.hooks",
             ])
