@@ -156,13 +156,10 @@ extension PluginConnection {
     }
 
     func processDidExit(_ exit: ProcessExit) {
-        let (waiters, stdoutOpen, reported) = state.withLock { state in
-            // The first word stands: the watchdog may have read it from /proc before Foundation reports it.
-            if state.exit == nil { state.exit = exit }
-            defer { state.exitWaiters.removeAll() }
-            return (state.exitWaiters, !state.stdoutClosed, state.strayReported)
+        let (stdoutOpen, reported) = state.withLock { state in
+            state.exit = exit
+            return (!state.stdoutClosed, state.strayReported)
         }
-        for waiter in waiters { waiter.resume(returning: exit) }
         guard stdoutOpen, !reported else { return }
         // A background child may still hold stdout; it belongs to the plugin's group, so end it.
         Task { [self] in

@@ -46,20 +46,20 @@ extension PluginConnection {
         if finished { return true }
         // Foundation learns of an exit only when every holder of its exit socket is gone, so a plugin whose
         // background child (in a session of its own, beyond the group's reach) keeps running looks alive.
-        // /proc tells the truth: a zombie leader has exited, with the status it shows. Said once; the exit is
-        // then known, so waiting for it (shutdown, failed calls) ends at once instead of after every grace.
+        // /proc tells the truth: a zombie leader has exited. Its group is killed; the condition is said once.
         if let pid, state.withLock({ $0.exit == nil }), let exit = Self.zombieExit(pid) {
             let holdsPipes = pendingCount > 0 || state.withLock({ $0.stdoutClosed }) == false
-            if holdsPipes {
-                state.withLock { $0.strayReported = true }
+            let first = state.withLock { state in
+                defer { state.strayReported = true }
+                return !state.strayReported
+            }
+            if holdsPipes, first {
                 events(
                     .supervisor(
                         "the plugin (pid \(pid)) \(exit), but a process it started still holds its output: "
                             + "killing its group; dltaf ends the rest after the run"))
             }
-            processDidExit(exit)
             kill()
-            if pendingCount > 0 { Task { [self] in failAll(await endOfPluginReason()) } }
         }
         return false
     }
@@ -72,7 +72,7 @@ extension PluginConnection {
         guard let close = data.lastIndex(of: UInt8(ascii: ")")), close + 2 < data.count,
             data[close + 2] == UInt8(ascii: "Z")
         else { return nil }
-        let fields = data[(close + 2)...].split(separator: UInt8(ascii: " "))
+        let fields = data[(close + 2)...].split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }
         // Fields after the name start at 3 (the state): exit_code, field 52, is the 50th of them.
         guard fields.count > 49, let status = Int32(String(decoding: fields[49], as: UTF8.self)) else {
             return .exited(0)
@@ -164,23 +164,14 @@ extension PluginConnection {
 
     /// Waits until the process has ended, or the limit passes.
     public func waitForExit(within limit: Duration) async -> ProcessExit? {
-        if let exit = state.withLock({ $0.exit }) { return exit }
-        let timer = Task { [self] in
-            try? await Task.sleep(for: limit)
-            let waiters = state.withLock { state in
-                defer { state.exitWaiters.removeAll() }
-                return state.exitWaiters
-            }
-            for waiter in waiters { waiter.resume(returning: nil) }
-        }
-        defer { timer.cancel() }
-        return await withCheckedContinuation { waiter in
-            let exit = state.withLock { state -> ProcessExit?? in
-                if let exit = state.exit { return .some(exit) }
-                state.exitWaiters.append(waiter)
-                return .none
-            }
-            if let exit { waiter.resume(returning: exit) }
+        // Polled, not awaited: Foundation reports an exit only once every holder of the plugin's pipes is gone,
+        // and a child that escaped the plugin's group may hold them long after; /proc knows at once.
+        let deadline = ContinuousClock.now + limit
+        while true {
+            if let exit = state.withLock({ $0.exit }) { return exit }
+            if let pid = state.withLock({ $0.child?.pid }), let exit = Self.zombieExit(pid) { return exit }
+            guard ContinuousClock.now < deadline else { return nil }
+            try? await Task.sleep(for: .milliseconds(10))
         }
     }
 }

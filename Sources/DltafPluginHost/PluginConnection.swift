@@ -38,14 +38,14 @@ public final class PluginConnection: Sendable {
         var stdoutClosed = false
         var stderrClosed = false
         var exit: ProcessExit?
-        var exitWaiters: [CheckedContinuation<ProcessExit?, Never>] = []
         var stderrTail: StderrTail
         var noiseBeforeHandshake: [String] = []
         /// When the plugin last wrote a protocol message.
         var lastMessage = ContinuousClock.now
         /// Set after a timeout, a cancel or a protocol violation: the plugin is stopped without courtesy.
         var unhealthy = false
-        /// Whether a process the plugin started was reported holding its pipes after it exited (said once).
+        /// Whether the watchdog saw the plugin exited (a zombie) before Foundation reported it: a process it
+        /// started holds its pipes. Said once.
         var strayReported = false
         var watchdog: Task<Void, Never>?
         /// Answers the plugin's own requests (`data/*`); nil answers every one with "method not found".
