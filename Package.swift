@@ -45,7 +45,8 @@ let package = Package(
         ),
         // The built-in `sqldb` runner: SQL sources (PostgreSQL, SQLite, MariaDB) read straight into DltafLoad.
         .target(
-            name: "DltafSQLDB", dependencies: ["CDltafClients", "DltafJSON", "DltafLoad", "DltafProtocol"],
+            name: "DltafSQLDB",
+            dependencies: ["CDltafClients", "DltafJSON", "DltafLoad", "DltafManifest", "DltafProtocol"],
             swiftSettings: strictSettings
         ),
         .target(

@@ -14,9 +14,7 @@ final class PostgresConnection {
         self.secrets = secrets.filter { !$0.isEmpty }
         var opened: UnsafeMutableRawPointer?
         var error = dltaf_pq_error()
-        let kind = CStrings.with(parameters.map(\.0)) { keywords in
-            CStrings.with(parameters.map(\.1)) { values in dltaf_pq_open(keywords, values, &opened, &error) }
-        }
+        let kind = LibPQ.open(parameters, &opened, &error)
         guard kind == DLTAF_CLIENT_OK, let opened else {
             if kind == DLTAF_CLIENT_LIBRARY_MISSING {
                 throw LoadError(
@@ -121,5 +119,23 @@ final class PostgresConnection {
     private func open() throws(LoadError) -> UnsafeMutableRawPointer {
         guard let handle else { throw LoadError(.destinationFailed, "postgres: the connection is closed") }
         return handle
+    }
+}
+
+/// The libpq connect call shared by the loader's connection and the sqldb source's.
+package enum LibPQ {
+    /// Connects with keyword/value pairs through `dltaf_pq_open` (never parsed as a connection string); returns
+    /// its `DLTAF_CLIENT_*` kind, with `connection` set on success and `error` filled otherwise.
+    package static func open(
+        _ parameters: [(String, String)], _ connection: inout UnsafeMutableRawPointer?, _ error: inout dltaf_pq_error
+    ) -> Int32 {
+        var opened: UnsafeMutableRawPointer?
+        var failure = dltaf_pq_error()
+        let kind = CStrings.with(parameters.map(\.0)) { keywords in
+            CStrings.with(parameters.map(\.1)) { values in dltaf_pq_open(keywords, values, &opened, &failure) }
+        }
+        connection = opened
+        error = failure
+        return kind
     }
 }

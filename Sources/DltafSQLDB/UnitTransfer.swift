@@ -1,5 +1,6 @@
 import DltafJSON
 import DltafLoad
+import DltafManifest
 import DltafProtocol
 import Foundation
 
@@ -254,9 +255,6 @@ struct UnitTransfer {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
-    static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
-    }
+    /// Now, in RFC 3339 UTC with milliseconds (without Foundation's formatters, which load ICU).
+    static func timestamp() -> String { UTCDate(Date()).rfc3339 }
 }

@@ -1,6 +1,8 @@
 import DltafLoad
 import Testing
 
+@testable import DltafSQLDB
+
 @Suite struct RowBatchTests {
     @Test func valuesReadBackAsAppended() {
         var batch = RowBatch(width: 3)
@@ -35,5 +37,14 @@ import Testing
         batch.append(false)
         #expect(batch.text(2) == "next")
         #expect(batch.bool(3) == false)
+    }
+}
+
+@Suite struct UnixTimeTests {
+    @Test func unixSecondsReadAsRFC3339InUTC() {
+        #expect(UnixTime.rfc3339(seconds: 0) == "1970-01-01T00:00:00Z")
+        #expect(UnixTime.rfc3339(seconds: 1_767_225_600 + 3_723) == "2026-01-01T01:02:03Z")
+        #expect(UnixTime.rfc3339(seconds: -86_400) == "1969-12-31T00:00:00Z")
+        #expect(UnixTime.rfc3339(seconds: 400_000_000_000) == nil)
     }
 }

@@ -22,9 +22,7 @@ final class PostgresSession {
     private func connect() throws(SQLSourceError) {
         var opened: UnsafeMutableRawPointer?
         var error = dltaf_pq_error()
-        let kind = CStrings.with(parameters.map(\.0)) { keywords in
-            CStrings.with(parameters.map(\.1)) { values in dltaf_pq_open(keywords, values, &opened, &error) }
-        }
+        let kind = LibPQ.open(parameters, &opened, &error)
         guard kind == DLTAF_CLIENT_OK, let opened else {
             if kind == DLTAF_CLIENT_LIBRARY_MISSING {
                 throw SQLSourceError(

@@ -1,6 +1,8 @@
 import CDltafClients
 import DltafJSON
 import DltafLoad
+import DltafManifest
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -217,24 +219,13 @@ final class SQLiteCursor: SourceCursor {
     }
 }
 
-/// Unix seconds as RFC 3339 UTC, without Foundation (Howard Hinnant's days-to-civil algorithm).
+/// Unix seconds as RFC 3339 UTC (`2026-01-02T03:04:05Z`), through `UTCDate`'s `gmtime_r`; nil outside years
+/// 1–9999.
 enum UnixTime {
     static func rfc3339(seconds: Int64) -> String? {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let second = seconds - days * 86_400
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        guard (1...9999).contains(year) else { return nil }
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let yearText = String(repeating: "0", count: 4 - String(year).count) + String(year)
-        return "\(yearText)-\(two(month))-\(two(day))T\(two(second / 3600)):\(two(second % 3600 / 60)):"
-            + "\(two(second % 60))Z"
+        let date = UTCDate(Date(timeIntervalSince1970: Double(seconds)))
+        guard (1...9999).contains(date.year) else { return nil }
+        // UTCDate's own form carries milliseconds; a Unix time has none.
+        return String(date.rfc3339.prefix(19)) + "Z"
     }
 }
