@@ -1,6 +1,7 @@
 import DltafProtocol
 
-/// The in-process write paths: typed batches, and PostgreSQL COPY text passed through from a PostgreSQL source.
+/// The in-process write paths: typed batches, and PostgreSQL COPY (text or binary) passed through from a
+/// PostgreSQL source.
 extension SessionCore {
     func write(stream name: String, columns: [String], batch: RowBatch) throws(LoadError) -> Int {
         let load = try stream(name)
@@ -31,33 +32,38 @@ extension SessionCore {
     }
 
     func writeCopyBinary(stream name: String, columns: [String], data: [UInt8], rows: Int) throws(LoadError) -> Int {
-        guard try acceptsCopyBinary(stream: name, columns: columns), let load = streams[name],
-            let sink = load.sink as? PostgresTableSink
-        else {
+        guard try acceptsCopyBinary(stream: name, columns: columns) else {
             throw LoadError(
                 .badRows, "stream \(name): binary COPY needs a PostgreSQL table created in this run, columns in order")
         }
-        return try guarded { () throws(LoadError) -> Int in
-            try destination.beginIfNeeded()
-            try naming(load, sink.appendCopyBinary(data, rows: rows))
-            load.rowsWritten += rows
-            load.rowsSinceCheckpoint += rows
-            return rows
+        return try passThrough(stream: name, rows: rows) { sink throws(LoadError) in
+            try sink.appendCopyBinary(data, rows: rows)
         }
     }
 
     func writeCopyText(stream name: String, columns: [String], data: [UInt8], rows: Int)
         throws(LoadError) -> Int
     {
-        guard try acceptsCopyText(stream: name, columns: columns), let load = streams[name],
-            let sink = load.sink as? PostgresTableSink
-        else {
+        guard try acceptsCopyText(stream: name, columns: columns) else {
             throw LoadError(
                 .badRows, "stream \(name): COPY text needs a PostgreSQL destination and the table's columns in order")
         }
+        return try passThrough(stream: name, rows: rows) { sink throws(LoadError) in
+            try sink.appendCopyText(data, rows: rows)
+        }
+    }
+
+    /// Hands already-encoded rows of an accepted stream to its PostgreSQL sink and counts them.
+    private func passThrough(
+        stream name: String, rows: Int, _ append: (PostgresTableSink) throws(LoadError) -> Void
+    ) throws(LoadError) -> Int {
+        let load = try stream(name)
+        guard let sink = load.sink as? PostgresTableSink else {
+            throw LoadError(.badRows, "stream \(name): COPY needs a PostgreSQL destination")
+        }
         return try guarded { () throws(LoadError) -> Int in
             try destination.beginIfNeeded()
-            try naming(load, sink.appendCopyText(data, rows: rows))
+            try naming(load, append(sink))
             load.rowsWritten += rows
             load.rowsSinceCheckpoint += rows
             return rows
